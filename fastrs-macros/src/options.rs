@@ -1,0 +1,376 @@
+//! The options shared by parameter attributes (`#[query(ge = 0)]`) and model
+//! fields (`#[field(min_length = 1)]`): constraints, default, alias, docs.
+//! Option names live here, once.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitStr, Token, UnOp};
+
+use crate::errors::Errors;
+
+pub const CONSTRAINTS: &[&str] = &[
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "multiple_of",
+    "min_length",
+    "max_length",
+    "pattern",
+];
+
+/// `name`, `name = expr`.
+pub struct Opt {
+    pub name: Ident,
+    pub value: Option<Expr>,
+}
+
+impl Parse for Opt {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+        let value = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(Opt { name, value })
+    }
+}
+
+pub fn parse_opts(tokens: TokenStream) -> syn::Result<Vec<Opt>> {
+    let p = Punctuated::<Opt, Token![,]>::parse_terminated;
+    Ok(syn::parse::Parser::parse2(p, tokens)?.into_iter().collect())
+}
+
+/// A numeric literal, possibly negative.
+pub enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+fn num(e: &Expr) -> Option<Num> {
+    match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<i128>().ok().map(Num::Int),
+        Expr::Lit(ExprLit {
+            lit: Lit::Float(f), ..
+        }) => f.base10_parse::<f64>().ok().map(Num::Float),
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) => match num(expr)? {
+            Num::Int(i) => Some(Num::Int(-i)),
+            Num::Float(f) => Some(Num::Float(-f)),
+        },
+        _ => None,
+    }
+}
+
+fn usize_lit(e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse().ok(),
+        _ => None,
+    }
+}
+
+fn str_lit(e: &Expr) -> Option<LitStr> {
+    match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The options of one parameter or field, validated.
+#[derive(Default)]
+pub struct FieldOpts {
+    pub gt: Option<(Num, Span)>,
+    pub ge: Option<(Num, Span)>,
+    pub lt: Option<(Num, Span)>,
+    pub le: Option<(Num, Span)>,
+    pub multiple_of: Option<(Num, Span)>,
+    pub min_length: Option<(usize, Span)>,
+    pub max_length: Option<(usize, Span)>,
+    pub pattern: Option<LitStr>,
+    /// `Some(None)`: bare `default` (the type's Default).
+    pub default: Option<Option<Expr>>,
+    pub alias: Option<LitStr>,
+    pub description: Option<LitStr>,
+    pub example: Option<String>,
+    pub deprecated: bool,
+    pub include_in_schema: bool,
+}
+
+impl FieldOpts {
+    /// Parses `opts`; `allowed` lists the names accepted besides the constraints.
+    pub fn parse(opts: Vec<Opt>, allowed: &[&str], errors: &mut Errors) -> FieldOpts {
+        let mut out = FieldOpts {
+            include_in_schema: true,
+            ..Default::default()
+        };
+        for Opt { name, value } in opts {
+            let key = name.to_string();
+            if !CONSTRAINTS.contains(&key.as_str()) && !allowed.contains(&key.as_str()) {
+                let mut all: Vec<&str> = CONSTRAINTS.to_vec();
+                all.extend_from_slice(allowed);
+                errors.at(
+                    &name,
+                    format!("unknown option `{key}`; expected one of: {}", all.join(", ")),
+                );
+                continue;
+            }
+            let span = name.span();
+            let need = |errors: &mut Errors, what: &str| {
+                errors.at(&name, format!("`{key}` needs a value: `{key} = {what}`"));
+            };
+            match key.as_str() {
+                "gt" | "ge" | "lt" | "le" | "multiple_of" => {
+                    let Some(v) = value.as_ref() else {
+                        need(errors, "<number>");
+                        continue;
+                    };
+                    let Some(n) = num(v) else {
+                        errors.at(v, format!("`{key}` takes a number literal"));
+                        continue;
+                    };
+                    let slot = match key.as_str() {
+                        "gt" => &mut out.gt,
+                        "ge" => &mut out.ge,
+                        "lt" => &mut out.lt,
+                        "le" => &mut out.le,
+                        _ => &mut out.multiple_of,
+                    };
+                    *slot = Some((n, span));
+                }
+                "min_length" | "max_length" => {
+                    let Some(v) = value.as_ref() else {
+                        need(errors, "<length>");
+                        continue;
+                    };
+                    let Some(n) = usize_lit(v) else {
+                        errors.at(v, format!("`{key}` takes a non-negative integer literal"));
+                        continue;
+                    };
+                    if key == "min_length" {
+                        out.min_length = Some((n, span));
+                    } else {
+                        out.max_length = Some((n, span));
+                    }
+                }
+                "pattern" | "alias" | "description" => {
+                    let Some(v) = value.as_ref() else {
+                        need(errors, "\"…\"");
+                        continue;
+                    };
+                    let Some(s) = str_lit(v) else {
+                        errors.at(v, format!("`{key}` takes a string literal"));
+                        continue;
+                    };
+                    match key.as_str() {
+                        "pattern" => out.pattern = Some(s),
+                        "alias" => out.alias = Some(s),
+                        _ => out.description = Some(s),
+                    }
+                }
+                "default" => out.default = Some(value),
+                "example" => {
+                    let Some(v) = value.as_ref() else {
+                        need(errors, "<literal>");
+                        continue;
+                    };
+                    match v {
+                        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
+                            out.example = Some(format!("{:?}", s.value()))
+                        }
+                        Expr::Lit(ExprLit { lit: Lit::Bool(b), .. }) => {
+                            out.example = Some(b.value.to_string())
+                        }
+                        other => match num(other) {
+                            Some(Num::Int(i)) => out.example = Some(i.to_string()),
+                            Some(Num::Float(f)) => out.example = Some(f.to_string()),
+                            None => errors.at(other, "`example` takes a literal"),
+                        },
+                    }
+                }
+                "deprecated" => out.deprecated = bool_opt(&name, value.as_ref(), errors),
+                "include_in_schema" => {
+                    out.include_in_schema = bool_opt(&name, value.as_ref(), errors)
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Rejects options that do not apply to `kind` (the type's shape).
+    pub fn check_applies(&self, kind: Shape, ty: &syn::Type, errors: &mut Errors) {
+        let numeric = [&self.gt, &self.ge, &self.lt, &self.le, &self.multiple_of];
+        match kind {
+            Shape::Str | Shape::List => {
+                for (_, span) in numeric.into_iter().flatten() {
+                    errors.push(syn::Error::new(
+                        *span,
+                        format!(
+                            "numeric constraints do not apply to `{}`",
+                            ty.to_token_stream()
+                        ),
+                    ));
+                }
+                if kind == Shape::List {
+                    if let Some(p) = &self.pattern {
+                        errors.at(p, "`pattern` does not apply to a list");
+                    }
+                }
+            }
+            Shape::Number => {
+                for (_, span) in [&self.min_length, &self.max_length].into_iter().flatten() {
+                    errors.push(syn::Error::new(
+                        *span,
+                        format!(
+                            "length constraints do not apply to `{}`",
+                            ty.to_token_stream()
+                        ),
+                    ));
+                }
+                if let Some(p) = &self.pattern {
+                    errors.at(
+                        p,
+                        format!("`pattern` does not apply to `{}`", ty.to_token_stream()),
+                    );
+                }
+            }
+            Shape::Other => {}
+        }
+    }
+
+    /// `::fastrs::Constraints { … }`, usable in a static.
+    pub fn constraints(&self, pattern_static: Option<&Ident>) -> TokenStream {
+        let b = |n: &Option<(Num, Span)>| match n {
+            Some((Num::Int(i), _)) => quote!(::core::option::Option::Some(::fastrs::Bound::Int(#i))),
+            Some((Num::Float(f), _)) => {
+                quote!(::core::option::Option::Some(::fastrs::Bound::Float(#f)))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let l = |n: &Option<(usize, Span)>| match n {
+            Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+            None => quote!(::core::option::Option::None),
+        };
+        let (gt, ge, lt, le, m) = (
+            b(&self.gt),
+            b(&self.ge),
+            b(&self.lt),
+            b(&self.le),
+            b(&self.multiple_of),
+        );
+        let (minl, maxl) = (l(&self.min_length), l(&self.max_length));
+        let pattern = match pattern_static {
+            Some(p) => quote!(::core::option::Option::Some(&#p)),
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            ::fastrs::Constraints {
+                gt: #gt, ge: #ge, lt: #lt, le: #le, multiple_of: #m,
+                min_length: #minl, max_length: #maxl, pattern: #pattern,
+            }
+        }
+    }
+
+    /// The pattern's static, if any.
+    pub fn pattern_static(&self, name: &Ident) -> TokenStream {
+        match &self.pattern {
+            Some(p) => quote!(static #name: ::fastrs::Pattern = ::fastrs::Pattern::new(#p);),
+            None => TokenStream::new(),
+        }
+    }
+}
+
+fn bool_opt(name: &Ident, v: Option<&Expr>, errors: &mut Errors) -> bool {
+    match v {
+        None => true,
+        Some(Expr::Lit(ExprLit {
+            lit: Lit::Bool(b), ..
+        })) => b.value,
+        Some(other) => {
+            errors.at(other, format!("`{name}` takes `true` or `false`"));
+            true
+        }
+    }
+}
+
+/// The broad shape of a type, read from its tokens, for option checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Number,
+    Str,
+    List,
+    Other,
+}
+
+/// `Option<T>` → `Some(T)`.
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Option")
+}
+
+/// `Vec<T>` → `Some(T)`.
+pub fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Vec")
+}
+
+fn generic_inner<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    Some(p.path.segments.last()?.ident.to_string())
+}
+
+const NUMBERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
+    "f64",
+];
+const STRINGS: &[&str] = &["String", "Email"];
+const OTHER_SCALARS: &[&str] = &["bool", "DateTime", "NaiveDate", "Uuid", "char"];
+
+/// The shape of `ty`, looking through `Option`.
+pub fn shape(ty: &syn::Type) -> Shape {
+    let ty = option_inner(ty).unwrap_or(ty);
+    if vec_inner(ty).is_some() {
+        return Shape::List;
+    }
+    match last_ident(ty).as_deref() {
+        Some(n) if NUMBERS.contains(&n) => Shape::Number,
+        Some(n) if STRINGS.contains(&n) => Shape::Str,
+        _ => Shape::Other,
+    }
+}
+
+/// Whether `ty` is a scalar FastAPI reads from the query string by default
+/// (a number, bool, string, …, or `Option`/`Vec` of one).
+pub fn is_scalar(ty: &syn::Type) -> bool {
+    let ty = option_inner(ty).or_else(|| vec_inner(ty)).unwrap_or(ty);
+    match last_ident(ty).as_deref() {
+        Some(n) => NUMBERS.contains(&n) || STRINGS.contains(&n) || OTHER_SCALARS.contains(&n),
+        None => false,
+    }
+}

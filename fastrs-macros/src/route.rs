@@ -1,0 +1,575 @@
+//! `#[get]`, `#[post]`, …: a handler function becomes an endpoint.
+//!
+//! The function is kept as the inherent `handler` of a unit struct of the same
+//! name, and the struct implements `fastrs::Endpoint`, whose `route()` is
+//! plain Rust calling the runtime: one `static ParamSpec` per parameter, a
+//! closure that extracts every parameter into one `ValidationErrors` (path,
+//! query, header, cookie, then body, as FastAPI orders them), calls the
+//! handler and converts its result with the declared status.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::{Expr, ExprArray, ExprLit, FnArg, ItemFn, Lit, LitStr, Pat, Type};
+
+use crate::errors::Errors;
+use crate::options::{is_scalar, option_inner, parse_opts, shape, vec_inner, FieldOpts, Opt};
+
+const ROUTE_OPTIONS: &[&str] = &[
+    "status_code",
+    "tags",
+    "summary",
+    "description",
+    "deprecated",
+    "include_in_schema",
+    "response_model",
+];
+const PARAM_OPTIONS: &[&str] = &[
+    "default",
+    "alias",
+    "description",
+    "example",
+    "deprecated",
+    "include_in_schema",
+];
+const SOURCES: &[&str] = &["path", "query", "header", "cookie", "body"];
+
+struct RouteArgs {
+    path: LitStr,
+    status: Option<u16>,
+    tags: Vec<LitStr>,
+    summary: Option<LitStr>,
+    description: Option<LitStr>,
+    deprecated: bool,
+    include_in_schema: bool,
+    response_model: Option<Type>,
+}
+
+fn parse_route_args(attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
+    let parser = |input: syn::parse::ParseStream| {
+        let path: LitStr = input.parse().map_err(|e| {
+            syn::Error::new(e.span(), "expected the path first: #[get(\"/items/{item_id}\")]")
+        })?;
+        let mut rest = Vec::new();
+        if !input.is_empty() {
+            input.parse::<syn::Token![,]>()?;
+            let opts =
+                syn::punctuated::Punctuated::<Opt, syn::Token![,]>::parse_terminated(input)?;
+            rest.extend(opts);
+        }
+        Ok((path, rest))
+    };
+    let (path, opts) = match syn::parse::Parser::parse2(parser, attr) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            return None;
+        }
+    };
+    if !path.value().starts_with('/') {
+        errors.at(&path, "a route path must start with '/'");
+    }
+    let mut args = RouteArgs {
+        path,
+        status: None,
+        tags: Vec::new(),
+        summary: None,
+        description: None,
+        deprecated: false,
+        include_in_schema: true,
+        response_model: None,
+    };
+    for Opt { name, value } in opts {
+        let key = name.to_string();
+        let str_value = |errors: &mut Errors| match &value {
+            Some(Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            })) => Some(s.clone()),
+            _ => {
+                errors.at(&name, format!("`{key}` takes a string: `{key} = \"…\"`"));
+                None
+            }
+        };
+        match key.as_str() {
+            "status_code" => match &value {
+                Some(Expr::Lit(ExprLit {
+                    lit: Lit::Int(i), ..
+                })) => match i.base10_parse::<u16>() {
+                    Ok(n) if (100..600).contains(&n) => args.status = Some(n),
+                    _ => errors.at(i, "`status_code` must be an HTTP status between 100 and 599"),
+                },
+                _ => errors.at(&name, "`status_code` takes an integer: `status_code = 201`"),
+            },
+            "tags" => match &value {
+                Some(Expr::Array(ExprArray { elems, .. })) => {
+                    for e in elems {
+                        match e {
+                            Expr::Lit(ExprLit {
+                                lit: Lit::Str(s), ..
+                            }) => args.tags.push(s.clone()),
+                            other => errors.at(other, "tags are string literals"),
+                        }
+                    }
+                }
+                _ => errors.at(&name, "`tags` takes a list: `tags = [\"users\"]`"),
+            },
+            "summary" => args.summary = str_value(errors),
+            "description" => args.description = str_value(errors),
+            "deprecated" | "include_in_schema" => {
+                let v = match &value {
+                    None => true,
+                    Some(Expr::Lit(ExprLit {
+                        lit: Lit::Bool(b), ..
+                    })) => b.value,
+                    Some(other) => {
+                        errors.at(other, format!("`{key}` takes `true` or `false`"));
+                        true
+                    }
+                };
+                if key == "deprecated" {
+                    args.deprecated = v;
+                } else {
+                    args.include_in_schema = v;
+                }
+            }
+            "response_model" => match &value {
+                Some(e) => match syn::parse2::<Type>(e.to_token_stream()) {
+                    Ok(t) => args.response_model = Some(t),
+                    Err(_) => errors.at(e, "`response_model` takes a type"),
+                },
+                None => errors.at(&name, "`response_model` takes a type: `response_model = UserResponse`"),
+            },
+            _ => errors.at(
+                &name,
+                format!(
+                    "unknown route option `{key}`; expected one of: {}",
+                    ROUTE_OPTIONS.join(", ")
+                ),
+            ),
+        }
+    }
+    Some(args)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Src {
+    Path,
+    Query,
+    Header,
+    Cookie,
+    Body,
+}
+
+struct Param {
+    ident: syn::Ident,
+    ty: Type,
+    src: Src,
+    opts: FieldOpts,
+}
+
+pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let mut func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(_) => {
+            let e = syn::Error::new(
+                Span::call_site(),
+                format!("#[{method}] applies to a function: `async fn name(...) -> T {{ ... }}`"),
+            );
+            let mut ts = e.to_compile_error();
+            ts.extend(item);
+            return ts;
+        }
+    };
+    let args = parse_route_args(attr, &mut errors);
+    let template_params: Vec<String> = args
+        .as_ref()
+        .map(|a| path_params(&a.path.value()))
+        .unwrap_or_default();
+
+    let mut params = Vec::new();
+    for arg in func.sig.inputs.iter_mut() {
+        let FnArg::Typed(pt) = arg else {
+            errors.at(&*arg, "a handler cannot take `self`");
+            continue;
+        };
+        let Pat::Ident(pi) = &*pt.pat else {
+            errors.at(&pt.pat, "handler parameters must be plain names (`item_id: i64`)");
+            continue;
+        };
+        let ident = pi.ident.clone();
+        let ty = (*pt.ty).clone();
+        if let Type::Reference(r) = &ty {
+            errors.at(r, "handler parameters must be owned types (`String`, not `&str`)");
+            continue;
+        }
+        let mut src = None;
+        let mut opts = Vec::new();
+        let mut kept = Vec::new();
+        for a in std::mem::take(&mut pt.attrs) {
+            let name = a.path().get_ident().map(|i| i.to_string());
+            match name.as_deref() {
+                Some(s) if SOURCES.contains(&s) => {
+                    if src.is_some() {
+                        errors.at(&a, "a parameter has one source attribute");
+                    }
+                    src = Some(match s {
+                        "path" => Src::Path,
+                        "query" => Src::Query,
+                        "header" => Src::Header,
+                        "cookie" => Src::Cookie,
+                        _ => Src::Body,
+                    });
+                    if let syn::Meta::List(l) = &a.meta {
+                        match parse_opts(l.tokens.clone()) {
+                            Ok(o) => opts.extend(o),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                }
+                _ => kept.push(a),
+            }
+        }
+        pt.attrs = kept;
+        let name = ident.to_string();
+        let in_template = template_params.contains(&name);
+        let src = src.unwrap_or(if in_template {
+            Src::Path
+        } else if is_scalar(&ty) {
+            Src::Query
+        } else {
+            Src::Body
+        });
+        let opts = FieldOpts::parse(opts, PARAM_OPTIONS, &mut errors);
+        if src == Src::Body && !opts_empty(&opts) {
+            errors.at(&ident, "a body parameter takes no options; put constraints on the model's fields");
+        }
+        if src != Src::Body {
+            opts.check_applies(shape(&ty), &ty, &mut errors);
+        }
+        if src == Src::Path {
+            if !in_template {
+                errors.at(
+                    &ident,
+                    format!("`{name}` is marked #[path] but the route path has no `{{{name}}}`"),
+                );
+            }
+            if option_inner(&ty).is_some() || vec_inner(&ty).is_some() {
+                errors.at(&ty, "a path parameter is always present: use a plain type, not Option or Vec");
+            }
+            if opts.default.is_some() {
+                errors.at(&ident, "a path parameter cannot have a default");
+            }
+        }
+        params.push(Param {
+            ident,
+            ty,
+            src,
+            opts,
+        });
+    }
+    if let Some(a) = &args {
+        for t in &template_params {
+            if !params.iter().any(|p| p.src == Src::Path && p.ident == t) {
+                errors.at(
+                    &a.path,
+                    format!("path parameter `{t}` is missing from the function's parameters"),
+                );
+            }
+        }
+    }
+    let bodies: Vec<&Param> = params.iter().filter(|p| p.src == Src::Body).collect();
+    for extra in bodies.iter().skip(1) {
+        errors.at(&extra.ident, "only one body parameter is supported; group the fields in one model");
+    }
+    if !func.sig.generics.params.is_empty() {
+        errors.at(&func.sig.generics, "handlers cannot be generic");
+    }
+
+    let Some(args) = args.filter(|_| errors_ok(&errors)) else {
+        // Re-emit the function unchanged beside the errors so that the rest of
+        // the crate (and rust-analyzer) still sees it.
+        let mut ts = errors.to_compile_error();
+        ts.extend(func.into_token_stream());
+        return ts;
+    };
+    generate(method, args, func, params)
+}
+
+fn errors_ok(e: &Errors) -> bool {
+    e.is_empty()
+}
+
+fn opts_empty(o: &FieldOpts) -> bool {
+    o.gt.is_none()
+        && o.ge.is_none()
+        && o.lt.is_none()
+        && o.le.is_none()
+        && o.multiple_of.is_none()
+        && o.min_length.is_none()
+        && o.max_length.is_none()
+        && o.pattern.is_none()
+        && o.default.is_none()
+        && o.alias.is_none()
+}
+
+fn path_params(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        out.push(rest[start + 1..start + end].trim_start_matches('*').to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|l| l.strip_prefix(' ').unwrap_or(&l).to_owned())
+        .collect();
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>) -> TokenStream {
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let name_str = name.to_string();
+    let method_ident = format_ident!("{}", method.to_uppercase());
+    let path = &args.path;
+    let status = args.status.unwrap_or(200);
+    let is_async = func.sig.asyncness.is_some();
+
+    // The handler keeps its signature and body, as an inherent fn.
+    let mut handler = func.clone();
+    handler.sig.ident = format_ident!("handler");
+    handler.vis = syn::Visibility::Public(Default::default());
+    let outer_attrs: Vec<&syn::Attribute> = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("allow"))
+        .collect();
+
+    let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
+    params.sort_by_key(|p| p.src);
+
+    let mut statics = Vec::new();
+    let mut extract = Vec::new();
+    let mut docs = Vec::new();
+    let mut body_read = TokenStream::new();
+    let mut body_finish = TokenStream::new();
+    for p in &params {
+        let ident = &p.ident;
+        let ty = &p.ty;
+        let span = ty.span();
+        if p.src == Src::Body {
+            body_read = quote_spanned! {span=>
+                let __body = match __cx.json_body::<#ty>().await {
+                    ::core::result::Result::Ok(b) => b,
+                    ::core::result::Result::Err(r) => return r,
+                };
+            };
+            body_finish = quote! { let #ident = __body.finish(&mut __errors); };
+            docs.push(quote_spanned! {span=> .body::<#ty>(true) });
+            continue;
+        }
+        let (source, wire) = match p.src {
+            Src::Path => (quote!(Path), ident.to_string()),
+            Src::Query => (quote!(Query), ident.to_string()),
+            Src::Header => (quote!(Header), ident.to_string().replace('_', "-")),
+            Src::Cookie => (quote!(Cookie), ident.to_string()),
+            Src::Body => unreachable!("bodies are handled above"),
+        };
+        let wire = match &p.opts.alias {
+            Some(a) if p.src == Src::Header => a.value().to_lowercase(),
+            Some(a) => a.value(),
+            None => wire,
+        };
+        let spec = format_ident!("__P_{}", ident.to_string().to_uppercase());
+        let pat = format_ident!("__PATTERN_{}", ident.to_string().to_uppercase());
+        let pattern_static = p.opts.pattern_static(&pat);
+        let constraints = p.opts.constraints(p.opts.pattern.as_ref().map(|_| &pat));
+        let opt_str = |s: &Option<LitStr>| match s {
+            Some(s) => quote!(::core::option::Option::Some(#s)),
+            None => quote!(::core::option::Option::None),
+        };
+        let description = opt_str(&p.opts.description);
+        let example = match &p.opts.example {
+            Some(e) => quote!(::core::option::Option::Some(#e)),
+            None => quote!(::core::option::Option::None),
+        };
+        let deprecated = p.opts.deprecated;
+        let include = p.opts.include_in_schema;
+        statics.push(quote! {
+            #pattern_static
+            static #spec: ::fastrs::ParamSpec = ::fastrs::ParamSpec {
+                source: ::fastrs::Source::#source,
+                name: #wire,
+                constraints: #constraints,
+                description: #description,
+                example: #example,
+                deprecated: #deprecated,
+                include_in_schema: #include,
+            };
+        });
+        let (method, inner) = if let Some(inner) = option_inner(ty) {
+            (quote!(param_opt), inner)
+        } else if let Some(inner) = vec_inner(ty) {
+            (quote!(param_list), inner)
+        } else {
+            (quote!(param_one), ty)
+        };
+        let default = match &p.opts.default {
+            None => quote!(::core::option::Option::None),
+            Some(None) => quote!(::core::option::Option::Some(
+                <#ty as ::core::default::Default>::default
+            )),
+            Some(Some(e)) => quote!(::core::option::Option::Some(
+                || -> #ty { ::core::convert::Into::into(#e) }
+            )),
+        };
+        let required = p.opts.default.is_none()
+            && option_inner(ty).is_none()
+            && vec_inner(ty).is_none();
+        let default_json = match &p.opts.default {
+            None => quote!(::core::option::Option::None),
+            Some(_) => quote!(::core::option::Option::Some(|| {
+                let d: ::core::option::Option<fn() -> #ty> = #default;
+                d.map(|f| ::fastrs::serde_json::to_value(f()).unwrap_or_default())
+                    .unwrap_or_default()
+            })),
+        };
+        extract.push(quote_spanned! {span=>
+            let #ident = __cx.#method::<#inner>(&#spec, #default, &mut __errors);
+        });
+        docs.push(quote_spanned! {span=>
+            .param(::fastrs::routing::ParamDoc {
+                spec: &#spec,
+                required: #required,
+                schema: |g| g.subschema_for::<#ty>(),
+                default: #default_json,
+            })
+        });
+    }
+
+    let unwrap_names: Vec<&syn::Ident> = params.iter().map(|p| &p.ident).collect();
+    let somes = unwrap_names
+        .iter()
+        .map(|n| quote!(::core::option::Option::Some(#n)));
+    let unpack = if unwrap_names.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let (#(#somes,)*) = (#(#unwrap_names,)*) else {
+                return ::fastrs::IntoResponse::into_response(__errors);
+            };
+        }
+    };
+    let call = if is_async {
+        quote!(#name::handler(#(#call_args),*).await)
+    } else {
+        quote!(::fastrs::routing::run_blocking(move || #name::handler(#(#call_args),*)).await)
+    };
+    let is_result = match &func.sig.output {
+        syn::ReturnType::Type(_, t) => matches!(&**t, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result")),
+        syn::ReturnType::Default => false,
+    };
+    let convert = match &args.response_model {
+        None => quote!(),
+        Some(model) => {
+            let f = match vec_inner(model) {
+                Some(item) => quote!(|v| ::core::iter::IntoIterator::into_iter(v)
+                    .map(::core::convert::Into::<#item>::into)
+                    .collect::<#model>()),
+                None => quote!(::core::convert::Into::<#model>::into),
+            };
+            if is_result {
+                quote!(let __ret = __ret.map(#f);)
+            } else {
+                quote!(let __ret: #model = (#f)(__ret);)
+            }
+        }
+    };
+    let response_doc = match &args.response_model {
+        Some(m) => quote!(.response::<#m>()),
+        None => quote!(),
+    };
+    let ret_span = match &func.sig.output {
+        syn::ReturnType::Type(_, t) => t.span(),
+        syn::ReturnType::Default => name.span(),
+    };
+    let respond = quote_spanned! {ret_span=>
+        ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+    };
+    let tags = &args.tags;
+    let summary = args.summary.map(|s| quote!(.summary(#s)));
+    let description = args
+        .description
+        .map(|d| d.value())
+        .or_else(|| doc_text(&func.attrs))
+        .map(|d| quote!(.description(#d)));
+    let deprecated = args.deprecated;
+    let include = args.include_in_schema;
+    let struct_doc = format!("The `{method} {}` endpoint (see [`{name_str}::handler`]).", path.value());
+
+    quote! {
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #name;
+
+        impl #name {
+            #(#outer_attrs)*
+            #handler
+        }
+
+        impl ::fastrs::Endpoint for #name {
+            fn route(self) -> ::fastrs::Route {
+                #(#statics)*
+                const __STATUS: ::fastrs::http::StatusCode =
+                    match ::fastrs::http::StatusCode::from_u16(#status) {
+                        ::core::result::Result::Ok(s) => s,
+                        ::core::result::Result::Err(_) => ::fastrs::http::StatusCode::OK,
+                    };
+                ::fastrs::Route::new(
+                    ::fastrs::http::Method::#method_ident,
+                    #path,
+                    |mut __cx: ::fastrs::RequestContext| async move {
+                        #body_read
+                        let mut __errors = ::fastrs::ValidationErrors::new();
+                        #(#extract)*
+                        #body_finish
+                        if !__errors.is_empty() {
+                            return ::fastrs::IntoResponse::into_response(__errors);
+                        }
+                        #unpack
+                        let __ret = #call;
+                        #convert
+                        #respond
+                    },
+                )
+                .name(#name_str)
+                .status(__STATUS)
+                #(.tag(#tags))*
+                #summary
+                #description
+                .deprecated(#deprecated)
+                .include_in_schema(#include)
+                #(#docs)*
+                #response_doc
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The application: FastAPI's `FastAPI()` object.
+//!
+//! [`App`] collects routes and settings; [`App::into_service`] freezes them
+//! into an [`AppService`], the cheap-to-clone value that serves requests. The
+//! service does one matchit lookup per request (all methods of a path share
+//! one entry, which is also what a 405's `Allow` lists), catches a panicking
+//! handler into a 500 so the server keeps serving, answers `HEAD` like `GET`
+//! without a body, and redirects a trailing-slash path to the route without it
+//! (Starlette's `redirect_slashes`). It is a `tower::Service`, so tower layers
+//! apply to it.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, LOCATION};
+use http::{Method, Request, StatusCode};
+use http_body::Body as _;
+
+use crate::body::{BoxError, RequestBody};
+use crate::http_error::HttpError;
+use crate::request::{BodyLimits, RequestContext};
+use crate::response::{IntoResponse, Response};
+use crate::routing::{Endpoint, Handler, Route, Router};
+
+/// The application: routes, metadata and server-side limits.
+///
+/// ```
+/// use fastrs::prelude::*;
+///
+/// #[get("/")]
+/// async fn read_root() -> Json<serde_json::Value> {
+///     Json(serde_json::json!({"message": "Hello, World"}))
+/// }
+///
+/// let app = App::new().title("My API").version("1.0.0").route(read_root);
+/// let client = TestClient::new(app);
+/// assert_eq!(client.get("/").send().status(), 200);
+/// ```
+#[derive(Debug, Clone)]
+pub struct App {
+    pub(crate) title: String,
+    pub(crate) version: String,
+    pub(crate) description: Option<String>,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) limits: BodyLimits,
+    pub(crate) redirect_slashes: bool,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App {
+            title: "FastRS".into(),
+            version: "0.1.0".into(),
+            description: None,
+            routes: Vec::new(),
+            limits: BodyLimits::default(),
+            redirect_slashes: true,
+        }
+    }
+}
+
+impl App {
+    /// An app with no routes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The API's title (OpenAPI `info.title`).
+    pub fn title(mut self, t: impl Into<String>) -> Self {
+        self.title = t.into();
+        self
+    }
+
+    /// The API's version (OpenAPI `info.version`).
+    pub fn version(mut self, v: impl Into<String>) -> Self {
+        self.version = v.into();
+        self
+    }
+
+    /// The API's description.
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = Some(d.into());
+        self
+    }
+
+    /// Adds a route.
+    pub fn route(mut self, e: impl Endpoint) -> Self {
+        self.routes.push(e.route());
+        self
+    }
+
+    /// Includes a router's routes (FastAPI's `include_router`).
+    pub fn include(mut self, r: Router) -> Self {
+        self.routes.extend(r.into_routes());
+        self
+    }
+
+    /// The largest request body accepted, in bytes (default 1 MiB); larger → 413.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.limits.max_size = bytes;
+        self
+    }
+
+    /// How long reading a request body may take (default 30 s); slower → 408.
+    pub fn body_timeout(mut self, t: Duration) -> Self {
+        self.limits.timeout = t;
+        self
+    }
+
+    /// Redirect `/path/` to `/path` (and back) when only the other exists (default on).
+    pub fn redirect_slashes(mut self, yes: bool) -> Self {
+        self.redirect_slashes = yes;
+        self
+    }
+
+    /// The registered routes.
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    /// Freezes the app into the service that answers requests.
+    ///
+    /// # Panics
+    /// When two routes conflict (the same method and path, or paths matchit
+    /// cannot tell apart): a programming error, reported at start-up.
+    pub fn into_service(self) -> AppService {
+        AppService {
+            inner: Arc::new(Inner::build(self)),
+        }
+    }
+}
+
+struct PathEntry {
+    param_names: Vec<Arc<str>>,
+    methods: Vec<(Method, Handler)>,
+    allow: HeaderValue,
+}
+
+struct Inner {
+    router: matchit::Router<usize>,
+    paths: Vec<PathEntry>,
+    limits: BodyLimits,
+    redirect_slashes: bool,
+    app: App,
+}
+
+impl Inner {
+    fn build(app: App) -> Inner {
+        let mut router = matchit::Router::new();
+        let mut paths: Vec<PathEntry> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for r in &app.routes {
+            let i = *index.entry(r.path.clone()).or_insert_with(|| {
+                if let Err(e) = router.insert(r.path.clone(), paths.len()) {
+                    panic!("route {} {} conflicts with another: {e}", r.method, r.path);
+                }
+                paths.push(PathEntry {
+                    param_names: param_names(&r.path).into_iter().map(Arc::from).collect(),
+                    methods: Vec::new(),
+                    allow: HeaderValue::from_static(""),
+                });
+                paths.len() - 1
+            });
+            let entry = &mut paths[i];
+            assert!(
+                !entry.methods.iter().any(|(m, _)| *m == r.method),
+                "route {} {} is declared twice",
+                r.method,
+                r.path
+            );
+            entry.methods.push((r.method.clone(), r.handler.clone()));
+        }
+        for entry in &mut paths {
+            let mut names: Vec<&str> = entry.methods.iter().map(|(m, _)| m.as_str()).collect();
+            if names.contains(&"GET") && !names.contains(&"HEAD") {
+                names.push("HEAD");
+            }
+            names.sort_unstable();
+            entry.allow = HeaderValue::from_str(&names.join(", ")).expect("method names are valid");
+        }
+        Inner {
+            router,
+            paths,
+            limits: app.limits,
+            redirect_slashes: app.redirect_slashes,
+            app,
+        }
+    }
+}
+
+/// The names of the `{param}` segments of a path template, in order.
+pub(crate) fn param_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + end];
+        out.push(name.trim_start_matches('*').to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+/// A frozen [`App`], answering requests; clone it freely (one `Arc`).
+#[derive(Clone)]
+pub struct AppService {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for AppService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppService")
+            .field("routes", &self.inner.app.routes.len())
+            .finish()
+    }
+}
+
+impl AppService {
+    /// The app it was built from (routes and metadata).
+    pub fn app(&self) -> &App {
+        &self.inner.app
+    }
+
+    /// Answers one request.
+    pub async fn handle(&self, req: Request<RequestBody>) -> Response {
+        let inner = &*self.inner;
+        let (parts, body) = req.into_parts();
+        let decoded = percent_encoding::percent_decode_str(parts.uri.path()).decode_utf8_lossy();
+        let matched = match inner.router.at(&decoded) {
+            Ok(m) => m,
+            Err(_) => return self.not_found(&parts, &decoded),
+        };
+        let entry = &inner.paths[*matched.value];
+        let is_head = parts.method == Method::HEAD;
+        let handler = entry
+            .methods
+            .iter()
+            .find(|(m, _)| *m == parts.method)
+            .or_else(|| {
+                is_head
+                    .then(|| entry.methods.iter().find(|(m, _)| *m == Method::GET))
+                    .flatten()
+            });
+        let Some((_, handler)) = handler else {
+            let mut r = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
+            r.headers_mut().insert(ALLOW, entry.allow.clone());
+            return r;
+        };
+        let params = matched
+            .params
+            .iter()
+            .zip(&entry.param_names)
+            .map(|((_, v), name)| (name.clone(), v.to_owned()))
+            .collect();
+        let cx = RequestContext::new(parts, body, params, inner.limits);
+        let future = handler(cx);
+        let mut response = match std::panic::AssertUnwindSafe(future).catch_unwind().await {
+            Ok(r) => r,
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "non-string panic payload".into());
+                tracing::error!(panic = %msg, "handler panicked; answered 500");
+                HttpError::new(500, "Internal Server Error").into_response()
+            }
+        };
+        if is_head {
+            if let Some(len) = response.body().size_hint().exact() {
+                response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(len));
+            }
+            *response.body_mut() = crate::body::Body::Empty;
+        }
+        response
+    }
+
+    fn not_found(&self, parts: &http::request::Parts, path: &str) -> Response {
+        let inner = &*self.inner;
+        if inner.redirect_slashes && path != "/" {
+            let other: Cow<'_, str> = match path.strip_suffix('/') {
+                Some(p) => Cow::Borrowed(p),
+                None => Cow::Owned(format!("{path}/")),
+            };
+            if inner.router.at(&other).is_ok() {
+                let raw = parts.uri.path();
+                let mut target = match raw.strip_suffix('/') {
+                    Some(p) => p.to_owned(),
+                    None => format!("{raw}/"),
+                };
+                if let Some(q) = parts.uri.query() {
+                    target.push('?');
+                    target.push_str(q);
+                }
+                if let Ok(v) = HeaderValue::from_str(&target) {
+                    let mut r = http::Response::new(crate::body::Body::Empty);
+                    *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+                    r.headers_mut().insert(LOCATION, v);
+                    return r;
+                }
+            }
+        }
+        HttpError::from_status(StatusCode::NOT_FOUND).into_response()
+    }
+}
+
+impl<B> tower_service::Service<Request<B>> for AppService
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = crate::routing::BoxFutureResult;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        use http_body_util::BodyExt;
+        let this = self.clone();
+        let req = req.map(|b| RequestBody::Boxed(b.map_err(Into::into).boxed_unsync()));
+        Box::pin(async move { Ok(this.handle(req).await) })
+    }
+}

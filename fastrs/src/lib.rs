@@ -1,0 +1,85 @@
+//! # fastrs: FastAPI for Rust
+//!
+//! Typed handler signatures drive request parsing, validation, error responses
+//! and generated documentation, on hyper. One signature declares path, query,
+//! header, cookie and body parameters with FastAPI's inference rules; every
+//! error of a request is reported at once in Pydantic v2's exact shape.
+//!
+//! ```
+//! use fastrs::prelude::*;
+//!
+//! #[derive(Model)]
+//! struct UserCreate {
+//!     #[field(min_length = 1, max_length = 100)]
+//!     name: String,
+//!     #[field(ge = 0, le = 150)]
+//!     age: i64,
+//!     bio: Option<String>,
+//! }
+//!
+//! #[post("/users", status_code = 201)]
+//! async fn create_user(user: UserCreate) -> UserCreate {
+//!     user
+//! }
+//!
+//! #[get("/items/{item_id}")]
+//! async fn read_item(item_id: i64, q: Option<String>) -> Json<serde_json::Value> {
+//!     Json(serde_json::json!({"item_id": item_id, "query": q}))
+//! }
+//!
+//! let app = App::new().route(create_user).route(read_item);
+//! let client = TestClient::new(app);
+//! let r = client.get("/items/abc").send();
+//! assert_eq!(r.status(), 422);
+//! assert_eq!(r.json()["detail"][0]["type"], "int_parsing");
+//! let r = client.post("/users").json(&serde_json::json!({"name": "", "age": 200})).send();
+//! assert_eq!(r.json()["detail"].as_array().unwrap().len(), 2);
+//! ```
+//!
+//! See `ARCHITECTURE.md` in the repository for how a request flows through
+//! the modules.
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod body;
+pub mod constraints;
+pub mod email;
+pub mod http_error;
+pub mod json_error;
+pub mod lax;
+pub mod model;
+pub mod request;
+pub mod response;
+pub mod routing;
+pub mod server;
+pub mod testclient;
+pub mod types;
+pub mod validation;
+
+pub use app::{App, AppService};
+pub use body::Body;
+pub use constraints::{Bound, Check, Constraints, Pattern};
+pub use http_error::HttpError;
+pub use lax::{FromJson, FromParam};
+pub use model::Model;
+pub use request::{ParamSpec, RequestContext, Source};
+pub use response::{Html, IntoResponse, Json, NoContent, PlainText, Response};
+pub use routing::{Endpoint, Route, Router};
+pub use server::serve;
+pub use testclient::{TestClient, TestResponse};
+pub use types::Email;
+pub use validation::{ErrorDetail, Invalid, ValidationErrors};
+
+pub use fastrs_macros::{delete, get, head, options, patch, post, put, Model};
+
+/// Crates the generated code and users' signatures refer to.
+pub use {chrono, http, schemars, serde, serde_json};
+
+/// Everything a handler file needs: `use fastrs::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        delete, get, head, options, patch, post, put, App, Email, HttpError, Html, IntoResponse,
+        Json, Model, NoContent, PlainText, Response, Router, TestClient,
+    };
+    pub use http::StatusCode;
+}

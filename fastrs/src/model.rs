@@ -1,0 +1,190 @@
+//! Models: FastAPI's Pydantic `BaseModel`, as `#[derive(Model)]`.
+//!
+//! A model is a struct whose one derive gives deserialization with Pydantic's
+//! lax coercions and constraint checks (the fast path), an error-collecting
+//! validator over `serde_json::Value` (the slow path, run only when the fast one
+//! fails), serialization, and a JSON Schema that carries every constraint.
+//! The derive generates plain calls to the helpers below; a unit-only enum
+//! deriving `Model` is a string enum usable as a field or a parameter.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::constraints::{Check, Constraints};
+use crate::lax::FromJson;
+use crate::validation::{Invalid, Loc, ValidationErrors};
+
+/// A request or response model: see [`derive@crate::Model`].
+pub trait Model: FromJson + Serialize + schemars::JsonSchema {}
+
+/// How an absent field gets its value.
+pub enum Missing<T> {
+    /// Required unless the type allows absence (`Option`).
+    Required,
+    /// The declared default.
+    Default(fn() -> T),
+}
+
+/// Slow path for one field: finds it by its JSON name, converts it, checks its
+/// constraints, and records every error under `loc`.
+pub fn field<T: FromJson + Check>(
+    object: &Value,
+    name: &'static str,
+    missing: Missing<T>,
+    constraints: &Constraints,
+    loc: &mut Loc,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    let Value::Object(map) = object else {
+        return None;
+    };
+    loc.push(name);
+    let out = match map.get(name) {
+        None => match missing {
+            Missing::Default(f) => Some(f()),
+            Missing::Required => match T::when_missing() {
+                Some(v) => Some(v),
+                None => {
+                    errors.push(loc, object.clone(), Invalid::missing());
+                    None
+                }
+            },
+        },
+        Some(raw) => match T::from_json(raw, loc, errors) {
+            Some(v) => match v.check(constraints) {
+                Ok(()) => Some(v),
+                Err(e) => {
+                    errors.push(loc, raw.clone(), e);
+                    None
+                }
+            },
+            None => None,
+        },
+    };
+    loc.pop();
+    out
+}
+
+/// Fast path for one field: the value deserialized (if present), its default,
+/// and its constraints checked. `Err` sends the request to the slow path.
+pub fn fast_field<T: FromJson + Check>(
+    value: Option<T>,
+    missing: Missing<T>,
+    constraints: &Constraints,
+) -> Result<T, &'static str> {
+    let v = match value {
+        Some(v) => v,
+        None => match missing {
+            Missing::Default(f) => f(),
+            Missing::Required => T::when_missing().ok_or("missing field")?,
+        },
+    };
+    v.check(constraints).map_err(|_| "constraint")?;
+    Ok(v)
+}
+
+/// The object of a nested model, or Pydantic's `model_type` error.
+pub fn expect_object<'v>(
+    v: &'v Value,
+    class_name: &'static str,
+    loc: &Loc,
+    errors: &mut ValidationErrors,
+) -> Option<&'v Map<String, Value>> {
+    match v {
+        Value::Object(m) => Some(m),
+        _ => {
+            let msg = format!("Input should be a valid dictionary or instance of {class_name}");
+            errors.push(
+                loc,
+                v.clone(),
+                Invalid::new("model_type", msg).with_ctx("class_name", class_name),
+            );
+            None
+        }
+    }
+}
+
+/// Pydantic's `enum` error: "Input should be 'red', 'green' or 'blue'".
+pub fn enum_error(values: &[&str]) -> Invalid {
+    let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+    let expected = match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    };
+    Invalid::new("enum", format!("Input should be {expected}")).with_ctx("expected", expected)
+}
+
+/// Pydantic's default title of a field: `zip_code` → `"Zip Code"`.
+pub fn title(name: &str) -> String {
+    name.split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The schema of one field: its type's schema with the field's title,
+/// constraints, description, default and example.
+pub fn field_schema(
+    mut schema: schemars::Schema,
+    constraints: &Constraints,
+    title: &str,
+    description: Option<&str>,
+    default: Option<Value>,
+    example: Option<&str>,
+) -> schemars::Schema {
+    use crate::constraints::Bound;
+    let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
+    let num = |b: Bound| b.to_json();
+    let obj = schema.ensure_object();
+    let mut put = |k: &str, v: Value| {
+        obj.insert(k.to_owned(), v);
+    };
+    if let Some(b) = constraints.gt {
+        put("exclusiveMinimum", num(b));
+    }
+    if let Some(b) = constraints.ge {
+        put("minimum", num(b));
+    }
+    if let Some(b) = constraints.lt {
+        put("exclusiveMaximum", num(b));
+    }
+    if let Some(b) = constraints.le {
+        put("maximum", num(b));
+    }
+    if let Some(b) = constraints.multiple_of {
+        put("multipleOf", num(b));
+    }
+    let (min_key, max_key) = if is_array {
+        ("minItems", "maxItems")
+    } else {
+        ("minLength", "maxLength")
+    };
+    if let Some(n) = constraints.min_length {
+        put(min_key, Value::from(n));
+    }
+    if let Some(n) = constraints.max_length {
+        put(max_key, Value::from(n));
+    }
+    if let Some(p) = constraints.pattern {
+        put("pattern", Value::from(p.source()));
+    }
+    put("title", Value::from(title));
+    if let Some(d) = description {
+        put("description", Value::from(d));
+    }
+    if let Some(d) = default {
+        put("default", d);
+    }
+    if let Some(e) = example.and_then(|e| serde_json::from_str::<Value>(e).ok()) {
+        put("examples", Value::Array(vec![e]));
+    }
+    schema
+}

@@ -1,0 +1,433 @@
+//! The request as handlers' generated code sees it, and parameter extraction.
+//!
+//! A [`RequestContext`] holds one request after routing: its head, the path
+//! parameters the router matched, and the body not yet read. The code that
+//! `#[get]`/`#[post]`… generate calls its `param_*` methods once per
+//! parameter, in FastAPI's order (path, query, header, cookie, then body), each
+//! recording its errors into one [`ValidationErrors`] so that every mistake is
+//! reported at once. Query strings are parsed on demand without allocating;
+//! percent-decoding happens only where a value needs it.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+use http::request::Parts;
+use http::{HeaderMap, Method, Uri};
+use http_body_util::BodyExt;
+use serde_json::Value;
+
+use crate::body::RequestBody;
+use crate::constraints::{Check, Constraints};
+use crate::http_error::HttpError;
+use crate::json_error::{python_json_verdict, PythonJsonVerdict};
+use crate::lax::{FromJson, FromParam, Lax};
+use crate::response::{IntoResponse, Response};
+use crate::validation::{Invalid, Loc, ValidationErrors};
+
+/// Where a parameter comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A `{name}` segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl Source {
+    /// The first item of an error's `loc`, and OpenAPI's `in`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Path => "path",
+            Source::Query => "query",
+            Source::Header => "header",
+            Source::Cookie => "cookie",
+        }
+    }
+}
+
+/// A parameter as declared in a handler signature.
+#[derive(Debug)]
+pub struct ParamSpec {
+    /// Where it is read from.
+    pub source: Source,
+    /// Its name on the wire (after `alias`; headers in lower case with `-`).
+    pub name: &'static str,
+    /// Its constraints.
+    pub constraints: Constraints,
+    /// Its description in the docs.
+    pub description: Option<&'static str>,
+    /// An example value, as JSON text.
+    pub example: Option<&'static str>,
+    /// Marked deprecated in the docs.
+    pub deprecated: bool,
+    /// Shown in the OpenAPI document.
+    pub include_in_schema: bool,
+}
+
+/// Limits applied while reading a request body.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// The largest body accepted (413 beyond it).
+    pub max_size: usize,
+    /// How long reading the body may take (408 beyond it).
+    pub timeout: Duration,
+}
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        BodyLimits {
+            max_size: 1024 * 1024,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One routed request, as extraction code sees it.
+#[derive(Debug)]
+pub struct RequestContext {
+    parts: Parts,
+    body: Option<RequestBody>,
+    params: Vec<(Arc<str>, String)>,
+    limits: BodyLimits,
+}
+
+impl RequestContext {
+    /// A context for a request whose path matched with `params`.
+    pub fn new(
+        parts: Parts,
+        body: RequestBody,
+        params: Vec<(Arc<str>, String)>,
+        limits: BodyLimits,
+    ) -> Self {
+        RequestContext {
+            parts,
+            body: Some(body),
+            params,
+            limits,
+        }
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.parts.method
+    }
+
+    /// The URI.
+    pub fn uri(&self) -> &Uri {
+        &self.parts.uri
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.parts.headers
+    }
+
+    /// The request head.
+    pub fn parts(&self) -> &Parts {
+        &self.parts
+    }
+
+    /// The request head, mutably (extensions).
+    pub fn parts_mut(&mut self) -> &mut Parts {
+        &mut self.parts
+    }
+
+    /// A matched path parameter, percent-decoded.
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a query key, decoded, in order.
+    pub fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        let q = self.parts.uri.query().unwrap_or("").as_bytes();
+        form_urlencoded::parse(q)
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Every value of a header, as text (invalid UTF-8 replaced).
+    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        self.parts
+            .headers
+            .get_all(name)
+            .into_iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+    }
+
+    /// The value of a cookie (the last one of that name).
+    pub fn cookie(&self, name: &str) -> Option<Cow<'_, str>> {
+        let mut found = None;
+        for h in self.parts.headers.get_all(COOKIE) {
+            let Ok(h) = h.to_str() else { continue };
+            for pair in h.split(';') {
+                if let Some((k, v)) = pair.split_once('=') {
+                    if k.trim() == name {
+                        let v = v.trim().trim_matches('"');
+                        found = Some(percent_encoding::percent_decode_str(v).decode_utf8_lossy());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    fn raw_values(&self, spec: &ParamSpec) -> Vec<Cow<'_, str>> {
+        match spec.source {
+            Source::Path => self.path_param(spec.name).map(Cow::Borrowed).into_iter().collect(),
+            Source::Query => self.query_values(spec.name).collect(),
+            Source::Header => self.header_values(spec.name).collect(),
+            Source::Cookie => self.cookie(spec.name).into_iter().collect(),
+        }
+    }
+
+    fn last_value(&self, spec: &ParamSpec) -> Option<Cow<'_, str>> {
+        match spec.source {
+            Source::Path => self.path_param(spec.name).map(Cow::Borrowed),
+            Source::Query => self.query_values(spec.name).last(),
+            Source::Header => self.header_values(spec.name).last(),
+            Source::Cookie => self.cookie(spec.name),
+        }
+    }
+
+    /// A required parameter, or its `default`; a repeated query key gives its last value.
+    pub fn param_one<T: FromParam + Check>(
+        &self,
+        spec: &ParamSpec,
+        default: Option<fn() -> T>,
+        errors: &mut ValidationErrors,
+    ) -> Option<T> {
+        match self.last_value(spec) {
+            Some(raw) => convert_one(spec, &raw, errors),
+            None => match default {
+                Some(f) => Some(f()),
+                None => {
+                    errors.push(&loc_of(spec), Value::Null, Invalid::missing());
+                    None
+                }
+            },
+        }
+    }
+
+    /// An optional parameter: `None` when absent, or its `default`.
+    pub fn param_opt<T: FromParam + Check>(
+        &self,
+        spec: &ParamSpec,
+        default: Option<fn() -> Option<T>>,
+        errors: &mut ValidationErrors,
+    ) -> Option<Option<T>> {
+        match self.last_value(spec) {
+            Some(raw) => convert_one(spec, &raw, errors).map(Some),
+            None => Some(default.map_or(None, |f| f())),
+        }
+    }
+
+    /// A list parameter: every value of a repeated query key or header.
+    pub fn param_list<T: FromParam + Check>(
+        &self,
+        spec: &ParamSpec,
+        default: Option<fn() -> Vec<T>>,
+        errors: &mut ValidationErrors,
+    ) -> Option<Vec<T>> {
+        let raws = self.raw_values(spec);
+        if raws.is_empty() {
+            return Some(default.map_or_else(Vec::new, |f| f()));
+        }
+        let mut loc = loc_of(spec);
+        let mut out = Vec::with_capacity(raws.len());
+        let before = errors.len();
+        for (i, raw) in raws.iter().enumerate() {
+            match T::from_param(raw) {
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    loc.push(i);
+                    errors.push(&loc, Value::String(raw.to_string()), e);
+                    loc.pop();
+                }
+            }
+        }
+        if errors.len() != before {
+            return None;
+        }
+        match out.check(&spec.constraints) {
+            Ok(()) => Some(out),
+            Err(e) => {
+                let input = Value::Array(raws.iter().map(|r| Value::String(r.to_string())).collect());
+                errors.push(&loc, input, e);
+                None
+            }
+        }
+    }
+
+    /// Reads the whole body within the app's limits: 413 when it is larger
+    /// (checked against `Content-Length` first), 408 when it takes too long.
+    pub async fn read_body(&mut self) -> Result<Bytes, HttpError> {
+        let Some(body) = self.body.take() else {
+            return Ok(Bytes::new());
+        };
+        let limits = self.limits;
+        let too_large = || {
+            HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE).header("connection", "close")
+        };
+        if let Some(len) = self.parts.headers.get(CONTENT_LENGTH) {
+            if let Some(len) = len.to_str().ok().and_then(|s| s.parse::<u64>().ok()) {
+                if len > limits.max_size as u64 {
+                    return Err(too_large());
+                }
+            }
+        }
+        if let RequestBody::Full(b) = body {
+            return if b.len() > limits.max_size { Err(too_large()) } else { Ok(b) };
+        }
+        let limited = http_body_util::Limited::new(body, limits.max_size);
+        match tokio::time::timeout(limits.timeout, limited.collect()).await {
+            Err(_) => Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
+                .header("connection", "close")),
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+            Ok(Err(_)) => Err(HttpError::new(400, "There was an error reading the body")),
+            Ok(Ok(c)) => Ok(c.to_bytes()),
+        }
+    }
+
+    /// Reads the body and parses it as JSON for a `T` body parameter.
+    ///
+    /// Broken JSON is answered at once (422 `json_invalid`), as FastAPI does
+    /// before validating anything else; otherwise the outcome waits for
+    /// [`JsonBody::finish`] so its errors join the parameters'.
+    pub async fn json_body<T: FromJson>(&mut self) -> Result<JsonBody<T>, Response> {
+        let bytes = self.read_body().await.map_err(IntoResponse::into_response)?;
+        if bytes.is_empty() {
+            return Ok(JsonBody::Missing);
+        }
+        let is_json = self
+            .parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(is_json_content_type);
+        if !is_json {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            return Ok(JsonBody::NotJson(Value::String(text)));
+        }
+        // Python's json.loads drops one leading UTF-8 BOM.
+        let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        if let Ok(Lax(v)) = serde_json::from_slice::<Lax<T>>(json) {
+            return Ok(JsonBody::Parsed(v));
+        }
+        if let Ok(v) = serde_json::from_slice::<Value>(json) {
+            return Ok(JsonBody::Value(v));
+        }
+        let (pos, msg) = match python_json_verdict(&bytes) {
+            PythonJsonVerdict::Failure(_) => {
+                let e = HttpError::new(400, "There was an error parsing the body");
+                return Err(e.into_response());
+            }
+            PythonJsonVerdict::Invalid(e) => (e.pos, e.msg.to_string()),
+            // Valid for Python but not representable: NaN, Infinity, 1e999 (which
+            // FastAPI answers with a 500) or nesting deeper than serde_json's 128.
+            PythonJsonVerdict::Valid => match serde_json::from_slice::<Value>(json) {
+                Err(e) => (
+                    serde_pos(&String::from_utf8_lossy(json), &e),
+                    format!("Unsupported JSON value: {e}"),
+                ),
+                Ok(v) => return Ok(JsonBody::Value(v)),
+            },
+        };
+        let mut errors = ValidationErrors::new();
+        let mut loc = Loc::new("body");
+        loc.push(pos);
+        errors.push(
+            &loc,
+            Value::Object(Default::default()),
+            Invalid::new("json_invalid", "JSON decode error").with_ctx("error", msg),
+        );
+        Err(errors.into_response())
+    }
+}
+
+fn serde_pos(text: &str, e: &serde_json::Error) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(|l| l.chars().count())
+        .sum();
+    line_start + e.column().saturating_sub(1)
+}
+
+/// `application/json` or `application/*+json`, parameters ignored.
+pub fn is_json_content_type(ct: &str) -> bool {
+    let mime = ct.split(';').next().unwrap_or("").trim();
+    let Some((main, sub)) = mime.split_once('/') else {
+        return false;
+    };
+    main.eq_ignore_ascii_case("application")
+        && (sub.eq_ignore_ascii_case("json") || sub.to_ascii_lowercase().ends_with("+json"))
+}
+
+fn loc_of(spec: &ParamSpec) -> Loc {
+    let mut loc = Loc::new(spec.source.as_str());
+    loc.push(spec.name);
+    loc
+}
+
+fn convert_one<T: FromParam + Check>(
+    spec: &ParamSpec,
+    raw: &str,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    let r = T::from_param(raw).and_then(|v| v.check(&spec.constraints).map(|()| v));
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(&loc_of(spec), Value::String(raw.to_owned()), e);
+            None
+        }
+    }
+}
+
+/// A JSON body read but not yet validated: see [`RequestContext::json_body`].
+#[derive(Debug)]
+pub enum JsonBody<T> {
+    /// The fast path succeeded.
+    Parsed(T),
+    /// Valid JSON that the fast path refused: the slow path will say why.
+    Value(Value),
+    /// No body.
+    Missing,
+    /// A body that was not declared JSON, kept as text.
+    NotJson(Value),
+}
+
+impl<T: FromJson + Check> JsonBody<T> {
+    /// The validated value, or `None` with its errors recorded under `["body"]`.
+    pub fn finish(self, errors: &mut ValidationErrors) -> Option<T> {
+        let mut loc = Loc::new("body");
+        match self {
+            JsonBody::Parsed(v) => Some(v),
+            JsonBody::Missing => match T::when_missing() {
+                Some(v) => Some(v),
+                None => {
+                    errors.push(&loc, Value::Null, Invalid::missing());
+                    None
+                }
+            },
+            JsonBody::NotJson(v) | JsonBody::Value(v) => {
+                if T::IS_MODEL && !v.is_object() {
+                    let msg = "Input should be a valid dictionary or object to extract fields from";
+                    errors.push(&loc, v, Invalid::new("model_attributes_type", msg));
+                    return None;
+                }
+                T::from_json(&v, &mut loc, errors)
+            }
+        }
+    }
+}

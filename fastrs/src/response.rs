@@ -1,0 +1,255 @@
+//! Responses: what a handler may return, and how it becomes HTTP.
+//!
+//! FastAPI serializes whatever a path operation returns as JSON, with the
+//! route's `status_code`. Here a handler returns any [`IntoResponse`] type: a
+//! model or [`Json`] of any `Serialize` value, a `Result` whose error is itself
+//! a response ([`HttpError`](crate::HttpError), validation errors, an app
+//! error), text, HTML, an explicit status with headers, or a full
+//! [`Response`]. The route's declared status applies to success values only;
+//! errors and explicit responses keep their own.
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::StatusCode;
+use serde::Serialize;
+
+use crate::body::Body;
+
+/// An HTTP response with a fastrs [`Body`].
+pub type Response = http::Response<Body>;
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const TEXT: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
+const HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+
+/// Something a handler can return.
+///
+/// ```
+/// use fastrs::{IntoResponse, Json};
+/// let r = Json(serde_json::json!({"message": "Hello, World"})).into_response();
+/// assert_eq!(r.status(), 200);
+/// assert_eq!(r.headers()["content-type"], "application/json");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a handler",
+    label = "not a response type",
+    note = "return a `#[derive(Model)]` type, `Json<T>`, `Result<T, HttpError>`, `String`, `Html`, `NoContent`, `(StatusCode, T)` or a `fastrs::Response`"
+)]
+pub trait IntoResponse: Sized {
+    /// The response, with the value's own status (200 for data).
+    fn into_response(self) -> Response;
+
+    /// The response with the route's declared success status (FastAPI's
+    /// `status_code=`). Values that carry their own status (errors, explicit
+    /// responses) keep it. A 204 or 304 drops the body and its content type.
+    fn into_response_with_status(self, status: StatusCode) -> Response {
+        let mut r = self.into_response();
+        set_status(&mut r, status);
+        r
+    }
+}
+
+/// Sets `status`, removing the body where that status forbids one.
+pub fn set_status(r: &mut Response, status: StatusCode) {
+    *r.status_mut() = status;
+    if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
+        *r.body_mut() = Body::Empty;
+        r.headers_mut().remove(CONTENT_TYPE);
+    }
+}
+
+/// Serializes `value` as a JSON response with `status`.
+pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => {
+            let mut r = http::Response::new(Body::Full(Bytes::from(bytes)));
+            *r.status_mut() = status;
+            r.headers_mut().insert(CONTENT_TYPE, JSON);
+            r
+        }
+        Err(e) => {
+            tracing::error!("response serialization failed: {e}");
+            crate::HttpError::new(500, "Internal Server Error").into_response()
+        }
+    }
+}
+
+/// A body of pre-serialized JSON bytes.
+pub fn raw_json_response(status: StatusCode, bytes: impl Into<Bytes>) -> Response {
+    let mut r = http::Response::new(Body::Full(bytes.into()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(CONTENT_TYPE, JSON);
+    r
+}
+
+/// Any `Serialize` value as a JSON response.
+///
+/// ```
+/// use fastrs::prelude::*;
+/// #[get("/")]
+/// async fn root() -> Json<serde_json::Value> {
+///     Json(serde_json::json!({"message": "Hello, World"}))
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        json_response(StatusCode::OK, &self.0)
+    }
+}
+
+impl IntoResponse for serde_json::Value {
+    fn into_response(self) -> Response {
+        json_response(StatusCode::OK, &self)
+    }
+}
+
+impl<T: Serialize> IntoResponse for Vec<T> {
+    fn into_response(self) -> Response {
+        json_response(StatusCode::OK, &self)
+    }
+}
+
+impl<T: Serialize> IntoResponse for Option<T> {
+    fn into_response(self) -> Response {
+        json_response(StatusCode::OK, &self)
+    }
+}
+
+/// A JSON string, as FastAPI answers a `str` return value.
+impl IntoResponse for String {
+    fn into_response(self) -> Response {
+        json_response(StatusCode::OK, &self)
+    }
+}
+
+impl IntoResponse for &'static str {
+    fn into_response(self) -> Response {
+        json_response(StatusCode::OK, self)
+    }
+}
+
+/// `null`, as FastAPI answers `None`; with `status_code = 204`, no body.
+impl IntoResponse for () {
+    fn into_response(self) -> Response {
+        raw_json_response(StatusCode::OK, Bytes::from_static(b"null"))
+    }
+}
+
+impl IntoResponse for Response {
+    fn into_response(self) -> Response {
+        self
+    }
+    fn into_response_with_status(self, _: StatusCode) -> Response {
+        self
+    }
+}
+
+impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
+    fn into_response(self) -> Response {
+        match self {
+            Ok(v) => v.into_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+    fn into_response_with_status(self, status: StatusCode) -> Response {
+        match self {
+            Ok(v) => v.into_response_with_status(status),
+            Err(e) => e.into_response(),
+        }
+    }
+}
+
+/// An explicit status for a value: `(StatusCode::ACCEPTED, Json(v))`.
+impl<T: IntoResponse> IntoResponse for (StatusCode, T) {
+    fn into_response(self) -> Response {
+        self.1.into_response_with_status(self.0)
+    }
+    fn into_response_with_status(self, _: StatusCode) -> Response {
+        self.into_response()
+    }
+}
+
+/// A value with extra headers: `([("x-total", "3")], Json(v))`.
+impl<T: IntoResponse, const N: usize> IntoResponse for ([(&'static str, String); N], T) {
+    fn into_response(self) -> Response {
+        with_headers(self.1.into_response(), self.0)
+    }
+    fn into_response_with_status(self, status: StatusCode) -> Response {
+        with_headers(self.1.into_response_with_status(status), self.0)
+    }
+}
+
+/// An explicit status and headers.
+impl<T: IntoResponse, const N: usize> IntoResponse
+    for (StatusCode, [(&'static str, String); N], T)
+{
+    fn into_response(self) -> Response {
+        with_headers(self.2.into_response_with_status(self.0), self.1)
+    }
+    fn into_response_with_status(self, _: StatusCode) -> Response {
+        self.into_response()
+    }
+}
+
+fn with_headers<const N: usize>(mut r: Response, headers: [(&'static str, String); N]) -> Response {
+    for (k, v) in headers {
+        match (HeaderName::from_bytes(k.as_bytes()), HeaderValue::try_from(v)) {
+            (Ok(k), Ok(v)) => {
+                r.headers_mut().append(k, v);
+            }
+            _ => tracing::error!("invalid response header {k:?} dropped"),
+        }
+    }
+    r
+}
+
+/// A `text/plain` response.
+#[derive(Debug, Clone, Default)]
+pub struct PlainText<T = String>(pub T);
+
+impl<T: Into<Bytes>> IntoResponse for PlainText<T> {
+    fn into_response(self) -> Response {
+        let mut r = http::Response::new(Body::Full(self.0.into()));
+        r.headers_mut().insert(CONTENT_TYPE, TEXT);
+        r
+    }
+}
+
+/// A `text/html` response.
+#[derive(Debug, Clone, Default)]
+pub struct Html<T = String>(pub T);
+
+impl<T: Into<Bytes>> IntoResponse for Html<T> {
+    fn into_response(self) -> Response {
+        let mut r = http::Response::new(Body::Full(self.0.into()));
+        r.headers_mut().insert(CONTENT_TYPE, HTML);
+        r
+    }
+}
+
+/// 204 No Content: no body, no content type.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoContent;
+
+impl IntoResponse for NoContent {
+    fn into_response(self) -> Response {
+        let mut r = http::Response::new(Body::Empty);
+        *r.status_mut() = StatusCode::NO_CONTENT;
+        r
+    }
+    fn into_response_with_status(self, _: StatusCode) -> Response {
+        self.into_response()
+    }
+}
+
+impl IntoResponse for crate::validation::ValidationErrors {
+    fn into_response(self) -> Response {
+        raw_json_response(StatusCode::UNPROCESSABLE_ENTITY, self.to_json())
+    }
+    fn into_response_with_status(self, _: StatusCode) -> Response {
+        self.into_response()
+    }
+}

@@ -1,0 +1,313 @@
+//! Routes and routers: FastAPI's path operations and `APIRouter`.
+//!
+//! A [`Route`] is one method on one path template with its handler and its
+//! documentation ([`Operation`]). The route macros turn an `async fn` into a
+//! unit struct implementing [`Endpoint`], whose `route()` builds that `Route`
+//! with plain calls to this module; a route can also be written by hand with
+//! [`Route::new`]. A [`Router`] groups routes under a prefix and tags, and
+//! routers nest, as in FastAPI's "bigger applications" layout.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
+
+use crate::request::{ParamSpec, RequestContext};
+use crate::response::Response;
+
+/// A boxed, sendable future of a response.
+pub type BoxFuture = Pin<Box<dyn Future<Output = Response> + Send + 'static>>;
+
+/// A type-erased handler: the request in, a response out.
+pub type Handler = Arc<dyn Fn(RequestContext) -> BoxFuture + Send + Sync + 'static>;
+
+/// Builds the JSON Schema of a type for the OpenAPI document.
+pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
+
+/// A documented parameter of an operation.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamDoc {
+    /// Its declaration.
+    pub spec: &'static ParamSpec,
+    /// Whether the request must carry it.
+    pub required: bool,
+    /// The schema of its type.
+    pub schema: SchemaFn,
+    /// Its default, as JSON.
+    pub default: Option<fn() -> serde_json::Value>,
+}
+
+/// What the OpenAPI document says of a route.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The handler's function name (FastAPI's operationId and summary derive from it).
+    pub name: Cow<'static, str>,
+    /// A one-line summary ("Read Item" by default).
+    pub summary: Option<Cow<'static, str>>,
+    /// The description (the doc comment by default).
+    pub description: Option<Cow<'static, str>>,
+    /// Tags, the router's first.
+    pub tags: Vec<Cow<'static, str>>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+    /// Shown in the OpenAPI document.
+    pub include_in_schema: bool,
+    /// The success status.
+    pub status: StatusCode,
+    /// Path, query, header and cookie parameters.
+    pub params: Vec<ParamDoc>,
+    /// The JSON request body's schema, and whether it is required.
+    pub body: Option<(SchemaFn, bool)>,
+    /// The success response's schema.
+    pub response: Option<SchemaFn>,
+}
+
+impl Default for Operation {
+    fn default() -> Self {
+        Operation {
+            name: Cow::Borrowed(""),
+            summary: None,
+            description: None,
+            tags: Vec::new(),
+            deprecated: false,
+            include_in_schema: true,
+            status: StatusCode::OK,
+            params: Vec::new(),
+            body: None,
+            response: None,
+        }
+    }
+}
+
+/// One method on one path, with its handler and documentation.
+#[derive(Clone)]
+pub struct Route {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) handler: Handler,
+    pub(crate) operation: Operation,
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Route")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Route {
+    /// A route from a handler closure; what the macros generate, and the way
+    /// to write a route without them.
+    ///
+    /// ```
+    /// use fastrs::{Route, Json, IntoResponse, http::Method};
+    /// let route = Route::new(Method::GET, "/ping", |_cx| async {
+    ///     Json(serde_json::json!({"pong": true})).into_response()
+    /// });
+    /// let app = fastrs::App::new().route(route);
+    /// let client = fastrs::TestClient::new(app);
+    /// assert_eq!(client.get("/ping").send().json(), serde_json::json!({"pong": true}));
+    /// ```
+    pub fn new<F, Fut>(method: Method, path: impl Into<String>, handler: F) -> Self
+    where
+        F: Fn(RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Response> + Send + 'static,
+    {
+        Route {
+            method,
+            path: path.into(),
+            handler: Arc::new(move |cx| Box::pin(handler(cx))),
+            operation: Operation::default(),
+        }
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path template, prefixes included.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The documentation.
+    pub fn operation(&self) -> &Operation {
+        &self.operation
+    }
+
+    /// Changes the documentation.
+    pub fn operation_mut(&mut self) -> &mut Operation {
+        &mut self.operation
+    }
+
+    /// Sets the handler's name (used for the operation id and summary).
+    pub fn name(mut self, name: &'static str) -> Self {
+        self.operation.name = Cow::Borrowed(name);
+        self
+    }
+
+    /// Sets the success status.
+    pub fn status(mut self, status: StatusCode) -> Self {
+        self.operation.status = status;
+        self
+    }
+
+    /// Sets the summary.
+    pub fn summary(mut self, s: impl Into<Cow<'static, str>>) -> Self {
+        self.operation.summary = Some(s.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, s: impl Into<Cow<'static, str>>) -> Self {
+        self.operation.description = Some(s.into());
+        self
+    }
+
+    /// Adds a tag.
+    pub fn tag(mut self, t: impl Into<Cow<'static, str>>) -> Self {
+        self.operation.tags.push(t.into());
+        self
+    }
+
+    /// Marks the route deprecated.
+    pub fn deprecated(mut self, yes: bool) -> Self {
+        self.operation.deprecated = yes;
+        self
+    }
+
+    /// Includes the route in the OpenAPI document (default) or not.
+    pub fn include_in_schema(mut self, yes: bool) -> Self {
+        self.operation.include_in_schema = yes;
+        self
+    }
+
+    /// Documents a parameter.
+    pub fn param(mut self, p: ParamDoc) -> Self {
+        self.operation.params.push(p);
+        self
+    }
+
+    /// Documents the JSON request body as `T`.
+    pub fn body<T: schemars::JsonSchema>(mut self, required: bool) -> Self {
+        self.operation.body = Some((|g| g.subschema_for::<T>(), required));
+        self
+    }
+
+    /// Documents the success response as `T`.
+    pub fn response<T: schemars::JsonSchema>(mut self) -> Self {
+        self.operation.response = Some(|g| g.subschema_for::<T>());
+        self
+    }
+}
+
+/// Something that becomes a [`Route`]: what `#[get]` and friends generate.
+pub trait Endpoint {
+    /// The route.
+    fn route(self) -> Route;
+}
+
+impl Endpoint for Route {
+    fn route(self) -> Route {
+        self
+    }
+}
+
+/// A group of routes with a common prefix and tags: FastAPI's `APIRouter`.
+///
+/// ```
+/// use fastrs::prelude::*;
+///
+/// #[get("/{user_id}")]
+/// async fn read_user(user_id: i64) -> Json<serde_json::Value> {
+///     Json(serde_json::json!({"id": user_id}))
+/// }
+///
+/// let users = Router::new().prefix("/users").tag("users").route(read_user);
+/// let app = App::new().include(Router::new().prefix("/api").include(users));
+/// let client = TestClient::new(app);
+/// assert_eq!(client.get("/api/users/7").send().json(), serde_json::json!({"id": 7}));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Router {
+    prefix: String,
+    tags: Vec<Cow<'static, str>>,
+    routes: Vec<Route>,
+}
+
+impl Router {
+    /// An empty router.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the path prefix of every route (`"/users"`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        let p: String = prefix.into();
+        assert!(
+            p.is_empty() || (p.starts_with('/') && !p.ends_with('/')),
+            "a router prefix must start with '/' and not end with '/': {p:?}"
+        );
+        self.prefix = p;
+        self
+    }
+
+    /// Adds a tag to every route.
+    pub fn tag(mut self, tag: impl Into<Cow<'static, str>>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// Adds a route.
+    pub fn route(mut self, e: impl Endpoint) -> Self {
+        self.routes.push(e.route());
+        self
+    }
+
+    /// Includes another router's routes, under this router's prefix and tags.
+    pub fn include(mut self, other: Router) -> Self {
+        self.routes.extend(other.into_routes());
+        self
+    }
+
+    /// The routes with this router's prefix and tags applied.
+    pub fn into_routes(self) -> Vec<Route> {
+        let Router {
+            prefix,
+            tags,
+            routes,
+        } = self;
+        routes
+            .into_iter()
+            .map(|mut r| {
+                r.path = format!("{prefix}{}", r.path);
+                let mut t = tags.clone();
+                t.extend(std::mem::take(&mut r.operation.tags));
+                r.operation.tags = t;
+                r
+            })
+            .collect()
+    }
+}
+
+/// Runs a plain (non-async) handler on the blocking thread pool, as FastAPI
+/// runs `def` endpoints in its thread pool; a panic there propagates.
+pub async fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(v) => v,
+        Err(e) => match e.try_into_panic() {
+            Ok(p) => std::panic::resume_unwind(p),
+            Err(e) => panic!("blocking handler was cancelled: {e}"),
+        },
+    }
+}
+
+/// The future of the app's `tower::Service` implementation.
+pub type BoxFutureResult =
+    Pin<Box<dyn Future<Output = Result<Response, std::convert::Infallible>> + Send + 'static>>;

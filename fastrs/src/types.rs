@@ -1,0 +1,230 @@
+//! Value types with Pydantic's semantics: `EmailStr` and `datetime`.
+//!
+//! [`Email`] is Pydantic's `EmailStr`: validated and normalised by
+//! [`crate::email`] exactly as Python's email-validator does it. Datetimes are
+//! chrono's `DateTime<Utc>`, read from RFC 3339 text, a date, or a Unix
+//! timestamp, as Pydantic's lax mode reads them.
+
+use std::fmt;
+use std::ops::Deref;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+
+use crate::constraints::{check_str, Check, Constraints};
+use crate::lax::{record, string_type, FromJson, FromParam};
+use crate::validation::{Invalid, Loc, ValidationErrors};
+
+/// An email address, validated and normalised like Pydantic's `EmailStr`.
+///
+/// ```
+/// use fastrs::{Email, FromParam};
+/// let e = Email::from_param(" jane@EXAMPLE.com ").unwrap();
+/// assert_eq!(e.as_str(), "jane@example.com");
+/// assert_eq!(Email::from_param("x").unwrap_err().kind, "value_error");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Email(String);
+
+impl Email {
+    /// Validates and normalises `s`.
+    pub fn parse(s: &str) -> Result<Email, Invalid> {
+        crate::email::validate_email(s).map(Email).map_err(|reason| {
+            Invalid::new(
+                "value_error",
+                format!("value is not a valid email address: {reason}"),
+            )
+            .with_ctx("reason", reason)
+        })
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The normalised address, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl Deref for Email {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> String {
+        e.0
+    }
+}
+
+impl Serialize for Email {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Email {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Email::parse(&s).map_err(|e| de::Error::custom(e.msg))
+    }
+}
+
+impl schemars::JsonSchema for Email {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Email".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "email"})
+    }
+}
+
+impl FromParam for Email {
+    fn from_param(raw: &str) -> Result<Self, Invalid> {
+        Email::parse(raw)
+    }
+}
+
+impl FromJson for Email {
+    fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Email::deserialize(d)
+    }
+    fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self> {
+        let r = match v {
+            Value::String(s) => Email::parse(s),
+            _ => Err(string_type()),
+        };
+        record(r, v, loc, errors)
+    }
+}
+
+impl Check for Email {
+    fn check(&self, c: &Constraints) -> Result<(), Invalid> {
+        check_str(&self.0, c)
+    }
+}
+
+// ---------------------------------------------------------------- datetimes
+
+fn datetime_parsing(reason: &str) -> Invalid {
+    Invalid::new(
+        "datetime_from_date_parsing",
+        format!("Input should be a valid datetime or date, {reason}"),
+    )
+    .with_ctx("error", reason)
+}
+
+/// Pydantic's reading of a datetime string: RFC 3339 with `T` or a space,
+/// `Z`, an offset or none (then UTC), or a bare date (midnight UTC).
+pub fn parse_datetime(s: &str) -> Result<DateTime<Utc>, Invalid> {
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    let spaced = s.replacen(' ', "T", 1);
+    if let Ok(dt) = DateTime::parse_from_rfc3339(&spaced) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(&spaced, fmt) {
+            return Ok(Utc.from_utc_datetime(&naive));
+        }
+    }
+    if s.len() == 10 {
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()));
+        }
+    }
+    Err(datetime_parsing(&speedate_reason(s)))
+}
+
+/// The reason Pydantic's date parser (speedate) gives for a bad string, for
+/// the common cases.
+fn speedate_reason(s: &str) -> String {
+    let b = s.as_bytes();
+    if b.len() < 10 {
+        return "input is too short".into();
+    }
+    if !b[..4].iter().all(u8::is_ascii_digit) {
+        return "invalid character in year".into();
+    }
+    if b[4] != b'-' {
+        return "invalid date separator, expected `-`".into();
+    }
+    if !b[5..7].iter().all(u8::is_ascii_digit) {
+        return "invalid character in month".into();
+    }
+    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
+    if !(1..=12).contains(&month) {
+        return "month value is outside expected range of 1-12".into();
+    }
+    if b[7] != b'-' {
+        return "invalid date separator, expected `-`".into();
+    }
+    if !b[8..10].iter().all(u8::is_ascii_digit) {
+        return "invalid character in day".into();
+    }
+    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
+    if day == 0 || day > 31 {
+        return "day value is outside expected range".into();
+    }
+    "invalid character in hour".into()
+}
+
+fn datetime_from_number(f: f64) -> Result<DateTime<Utc>, Invalid> {
+    // Pydantic takes values above 2e10 as milliseconds.
+    let secs = if f.abs() > 2e10 { f / 1000.0 } else { f };
+    let whole = secs.floor();
+    let nanos = ((secs - whole) * 1e9).round() as u32;
+    Utc.timestamp_opt(whole as i64, nanos.min(999_999_999))
+        .single()
+        .ok_or_else(|| datetime_parsing("dates after 9999 are not supported as unix timestamps"))
+}
+
+fn datetime_from_json(v: &Value) -> Result<DateTime<Utc>, Invalid> {
+    match v {
+        Value::String(s) => parse_datetime(s),
+        Value::Number(n) => datetime_from_number(n.as_f64().unwrap_or(f64::NAN)),
+        _ => Err(Invalid::new("datetime_type", "Input should be a valid datetime")),
+    }
+}
+
+impl FromParam for DateTime<Utc> {
+    fn from_param(raw: &str) -> Result<Self, Invalid> {
+        match raw.parse::<f64>() {
+            Ok(f) => datetime_from_number(f),
+            Err(_) => parse_datetime(raw),
+        }
+    }
+}
+
+impl FromJson for DateTime<Utc> {
+    fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        datetime_from_json(&v).map_err(|e| de::Error::custom(e.msg))
+    }
+    fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self> {
+        record(datetime_from_json(v), v, loc, errors)
+    }
+}
+
+impl Check for DateTime<Utc> {
+    fn check(&self, _: &Constraints) -> Result<(), Invalid> {
+        Ok(())
+    }
+}
