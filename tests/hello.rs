@@ -22,7 +22,10 @@ fn item_with_and_without_query() {
         c.get("/items/5?q=somequery").send().json(),
         json!({"item_id": 5, "query": "somequery"})
     );
-    assert_eq!(c.get("/items/5").send().json(), json!({"item_id": 5, "query": null}));
+    assert_eq!(
+        c.get("/items/5").send().json(),
+        json!({"item_id": 5, "query": null})
+    );
 }
 
 #[test]

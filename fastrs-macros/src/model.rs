@@ -26,14 +26,22 @@ const VARIANT_OPTIONS: &[&str] = &["alias"];
 pub fn expand(input: DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     if !input.generics.params.is_empty() {
-        errors.at(&input.generics, "#[derive(Model)] does not support generic types");
+        errors.at(
+            &input.generics,
+            "#[derive(Model)] does not support generic types",
+        );
         return errors.to_compile_error();
     }
     let out = match &input.data {
         Data::Struct(s) => match &s.fields {
-            Fields::Named(named) => expand_struct(&input, named.named.iter().collect(), &mut errors),
+            Fields::Named(named) => {
+                expand_struct(&input, named.named.iter().collect(), &mut errors)
+            }
             _ => {
-                errors.at(&input.ident, "#[derive(Model)] needs a struct with named fields");
+                errors.at(
+                    &input.ident,
+                    "#[derive(Model)] needs a struct with named fields",
+                );
                 TokenStream::new()
             }
         },
@@ -83,7 +91,11 @@ fn doc_of(attrs: &[syn::Attribute]) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-fn expand_struct(input: &DeriveInput, fields: Vec<&syn::Field>, errors: &mut Errors) -> TokenStream {
+fn expand_struct(
+    input: &DeriveInput,
+    fields: Vec<&syn::Field>,
+    errors: &mut Errors,
+) -> TokenStream {
     let name = &input.ident;
     let name_str = name.to_string();
     let mut statics = Vec::new();
@@ -137,7 +149,12 @@ fn expand_struct(input: &DeriveInput, fields: Vec<&syn::Field>, errors: &mut Err
         build.push(quote!(#ident: #ident?,));
         ser.push(quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #wire, &self.#ident)?;));
         let title = title_of(&wire);
-        let description = match opts.description.as_ref().map(LitStr::value).or_else(|| doc_of(&f.attrs)) {
+        let description = match opts
+            .description
+            .as_ref()
+            .map(LitStr::value)
+            .or_else(|| doc_of(&f.attrs))
+        {
             Some(d) => quote!(::core::option::Option::Some(#d)),
             None => quote!(::core::option::Option::None),
         };
@@ -169,10 +186,15 @@ fn expand_struct(input: &DeriveInput, fields: Vec<&syn::Field>, errors: &mut Err
         });
     }
     let n = fields.len();
-    let idents: Vec<_> = fields.iter().map(|f| f.ident.as_ref().expect("named")).collect();
+    let idents: Vec<_> = fields
+        .iter()
+        .map(|f| f.ident.as_ref().expect("named"))
+        .collect();
     let _ = idents;
     let model_doc = match doc_of(&input.attrs) {
-        Some(d) => quote!(__schema.insert(::std::string::String::from("description"), ::fastrs::serde_json::Value::from(#d));),
+        Some(d) => {
+            quote!(__schema.insert(::std::string::String::from("description"), ::fastrs::serde_json::Value::from(#d));)
+        }
         None => quote!(),
     };
     quote! {
@@ -189,7 +211,7 @@ fn expand_struct(input: &DeriveInput, fields: Vec<&syn::Field>, errors: &mut Err
                 fn deserialize<__D: ::fastrs::serde::Deserializer<'de>>(
                     __d: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
-                    let __s = <__FastrsShadow as ::fastrs::serde::Deserialize>::deserialize(__d)?;
+                    let __s = <__FastrsShadow as ::fastrs::serde::Deserialize>::deserialize(::fastrs::model::ObjectOnly(__d))?;
                     ::core::result::Result::Ok(#name { #(#fast)* })
                 }
             }
@@ -323,7 +345,10 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
     let mut wires = Vec::new();
     for v in &e.variants {
         if !matches!(v.fields, Fields::Unit) {
-            errors.at(v, "#[derive(Model)] on an enum supports unit variants only (a string enum)");
+            errors.at(
+                v,
+                "#[derive(Model)] on an enum supports unit variants only (a string enum)",
+            );
             continue;
         }
         let opts = field_opts(&v.attrs, VARIANT_OPTIONS, errors);

@@ -123,7 +123,10 @@ impl FieldOpts {
                 all.extend_from_slice(allowed);
                 errors.at(
                     &name,
-                    format!("unknown option `{key}`; expected one of: {}", all.join(", ")),
+                    format!(
+                        "unknown option `{key}`; expected one of: {}",
+                        all.join(", ")
+                    ),
                 );
                 continue;
             }
@@ -187,12 +190,12 @@ impl FieldOpts {
                         continue;
                     };
                     match v {
-                        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
-                            out.example = Some(format!("{:?}", s.value()))
-                        }
-                        Expr::Lit(ExprLit { lit: Lit::Bool(b), .. }) => {
-                            out.example = Some(b.value.to_string())
-                        }
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Str(s), ..
+                        }) => out.example = Some(format!("{:?}", s.value())),
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Bool(b), ..
+                        }) => out.example = Some(b.value.to_string()),
                         other => match num(other) {
                             Some(Num::Int(i)) => out.example = Some(i.to_string()),
                             Some(Num::Float(f)) => out.example = Some(f.to_string()),
@@ -254,7 +257,9 @@ impl FieldOpts {
     /// `::fastrs::Constraints { … }`, usable in a static.
     pub fn constraints(&self, pattern_static: Option<&Ident>) -> TokenStream {
         let b = |n: &Option<(Num, Span)>| match n {
-            Some((Num::Int(i), _)) => quote!(::core::option::Option::Some(::fastrs::Bound::Int(#i))),
+            Some((Num::Int(i), _)) => {
+                quote!(::core::option::Option::Some(::fastrs::Bound::Int(#i)))
+            }
             Some((Num::Float(f), _)) => {
                 quote!(::core::option::Option::Some(::fastrs::Bound::Float(#f)))
             }

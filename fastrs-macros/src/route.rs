@@ -48,13 +48,15 @@ struct RouteArgs {
 fn parse_route_args(attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
     let parser = |input: syn::parse::ParseStream| {
         let path: LitStr = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected the path first: #[get(\"/items/{item_id}\")]")
+            syn::Error::new(
+                e.span(),
+                "expected the path first: #[get(\"/items/{item_id}\")]",
+            )
         })?;
         let mut rest = Vec::new();
         if !input.is_empty() {
             input.parse::<syn::Token![,]>()?;
-            let opts =
-                syn::punctuated::Punctuated::<Opt, syn::Token![,]>::parse_terminated(input)?;
+            let opts = syn::punctuated::Punctuated::<Opt, syn::Token![,]>::parse_terminated(input)?;
             rest.extend(opts);
         }
         Ok((path, rest))
@@ -96,7 +98,10 @@ fn parse_route_args(attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs>
                     lit: Lit::Int(i), ..
                 })) => match i.base10_parse::<u16>() {
                     Ok(n) if (100..600).contains(&n) => args.status = Some(n),
-                    _ => errors.at(i, "`status_code` must be an HTTP status between 100 and 599"),
+                    _ => errors.at(
+                        i,
+                        "`status_code` must be an HTTP status between 100 and 599",
+                    ),
                 },
                 _ => errors.at(&name, "`status_code` takes an integer: `status_code = 201`"),
             },
@@ -137,7 +142,10 @@ fn parse_route_args(attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs>
                     Ok(t) => args.response_model = Some(t),
                     Err(_) => errors.at(e, "`response_model` takes a type"),
                 },
-                None => errors.at(&name, "`response_model` takes a type: `response_model = UserResponse`"),
+                None => errors.at(
+                    &name,
+                    "`response_model` takes a type: `response_model = UserResponse`",
+                ),
             },
             _ => errors.at(
                 &name,
@@ -194,13 +202,28 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
             continue;
         };
         let Pat::Ident(pi) = &*pt.pat else {
-            errors.at(&pt.pat, "handler parameters must be plain names (`item_id: i64`)");
+            errors.at(
+                &pt.pat,
+                "handler parameters must be plain names (`item_id: i64`)",
+            );
             continue;
         };
         let ident = pi.ident.clone();
+        if ident == func.sig.ident {
+            errors.at(
+                &ident,
+                format!(
+                    "a parameter cannot share its handler's name `{ident}`: the route macro turns the handler into a unit struct of that name; rename the function"
+                ),
+            );
+            continue;
+        }
         let ty = (*pt.ty).clone();
         if let Type::Reference(r) = &ty {
-            errors.at(r, "handler parameters must be owned types (`String`, not `&str`)");
+            errors.at(
+                r,
+                "handler parameters must be owned types (`String`, not `&str`)",
+            );
             continue;
         }
         let mut src = None;
@@ -242,7 +265,10 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
         });
         let opts = FieldOpts::parse(opts, PARAM_OPTIONS, &mut errors);
         if src == Src::Body && !opts_empty(&opts) {
-            errors.at(&ident, "a body parameter takes no options; put constraints on the model's fields");
+            errors.at(
+                &ident,
+                "a body parameter takes no options; put constraints on the model's fields",
+            );
         }
         if src != Src::Body {
             opts.check_applies(shape(&ty), &ty, &mut errors);
@@ -255,7 +281,10 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
                 );
             }
             if option_inner(&ty).is_some() || vec_inner(&ty).is_some() {
-                errors.at(&ty, "a path parameter is always present: use a plain type, not Option or Vec");
+                errors.at(
+                    &ty,
+                    "a path parameter is always present: use a plain type, not Option or Vec",
+                );
             }
             if opts.default.is_some() {
                 errors.at(&ident, "a path parameter cannot have a default");
@@ -280,7 +309,10 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     }
     let bodies: Vec<&Param> = params.iter().filter(|p| p.src == Src::Body).collect();
     for extra in bodies.iter().skip(1) {
-        errors.at(&extra.ident, "only one body parameter is supported; group the fields in one model");
+        errors.at(
+            &extra.ident,
+            "only one body parameter is supported; group the fields in one model",
+        );
     }
     if !func.sig.generics.params.is_empty() {
         errors.at(&func.sig.generics, "handlers cannot be generic");
@@ -317,8 +349,14 @@ fn path_params(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
-        out.push(rest[start + 1..start + end].trim_start_matches('*').to_owned());
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(
+            rest[start + 1..start + end]
+                .trim_start_matches('*')
+                .to_owned(),
+        );
         rest = &rest[start + end + 1..];
     }
     out
@@ -393,7 +431,6 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
             Src::Body => unreachable!("bodies are handled above"),
         };
         let wire = match &p.opts.alias {
-            Some(a) if p.src == Src::Header => a.value().to_lowercase(),
             Some(a) => a.value(),
             None => wire,
         };
@@ -440,9 +477,8 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                 || -> #ty { ::core::convert::Into::into(#e) }
             )),
         };
-        let required = p.opts.default.is_none()
-            && option_inner(ty).is_none()
-            && vec_inner(ty).is_none();
+        let required =
+            p.opts.default.is_none() && option_inner(ty).is_none() && vec_inner(ty).is_none();
         let default_json = match &p.opts.default {
             None => quote!(::core::option::Option::None),
             Some(_) => quote!(::core::option::Option::Some(|| {
@@ -483,7 +519,9 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
         quote!(::fastrs::routing::run_blocking(move || #name::handler(#(#call_args),*)).await)
     };
     let is_result = match &func.sig.output {
-        syn::ReturnType::Type(_, t) => matches!(&**t, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result")),
+        syn::ReturnType::Type(_, t) => {
+            matches!(&**t, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result"))
+        }
         syn::ReturnType::Default => false,
     };
     let convert = match &args.response_model {
@@ -522,7 +560,10 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
         .map(|d| quote!(.description(#d)));
     let deprecated = args.deprecated;
     let include = args.include_in_schema;
-    let struct_doc = format!("The `{method} {}` endpoint (see [`{name_str}::handler`]).", path.value());
+    let struct_doc = format!(
+        "The `{method} {}` endpoint (see [`{name_str}::handler`]).",
+        path.value()
+    );
 
     quote! {
         #[doc = #struct_doc]

@@ -198,7 +198,9 @@ pub(crate) fn param_names(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         let name = &rest[start + 1..start + end];
         out.push(name.trim_start_matches('*').to_owned());
         rest = &rest[start + end + 1..];
@@ -273,7 +275,9 @@ impl AppService {
         };
         if is_head {
             if let Some(len) = response.body().size_hint().exact() {
-                response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(len));
+                response
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(len));
             }
             *response.body_mut() = crate::body::Body::Empty;
         }

@@ -154,9 +154,14 @@ pub trait Check {
 /// Formats a bound inside a message the way Python prints the number.
 pub(crate) fn display_json_number(v: &Value) -> String {
     match v {
+        // Pydantic prints an integral float bound without its ".0" ("less than 10000").
         Value::Number(n) if n.is_f64() => {
             let f = n.as_f64().unwrap_or(0.0);
-            python_float_repr(f)
+            if f.is_finite() && f == f.trunc() && f.abs() < 1e16 {
+                format!("{f:.0}")
+            } else {
+                python_float_repr(f)
+            }
         }
         other => other.to_string(),
     }
@@ -189,36 +194,7 @@ fn check_numeric(
     to_ctx: impl Fn(Bound) -> Value,
 ) -> Result<(), Invalid> {
     use std::cmp::Ordering::*;
-    if let Some(b) = c.gt {
-        if cmp(b) != Greater {
-            return Err(bound_error("greater_than", "greater than", "gt", to_ctx(b)));
-        }
-    }
-    if let Some(b) = c.ge {
-        if cmp(b) == Less {
-            return Err(bound_error(
-                "greater_than_equal",
-                "greater than or equal to",
-                "ge",
-                to_ctx(b),
-            ));
-        }
-    }
-    if let Some(b) = c.lt {
-        if cmp(b) != Less {
-            return Err(bound_error("less_than", "less than", "lt", to_ctx(b)));
-        }
-    }
-    if let Some(b) = c.le {
-        if cmp(b) == Greater {
-            return Err(bound_error(
-                "less_than_equal",
-                "less than or equal to",
-                "le",
-                to_ctx(b),
-            ));
-        }
-    }
+    // Pydantic's order: multiple_of, le, lt, ge, gt; NaN fails the first bound.
     if let Some(m) = c.multiple_of {
         let ok = match m {
             Bound::Int(m) if m != 0 && v.fract() == 0.0 && v.abs() < 9.0e15 => (v as i128) % m == 0,
@@ -233,6 +209,37 @@ fn check_numeric(
             let b = to_ctx(m);
             let msg = format!("Input should be a multiple of {}", display_json_number(&b));
             return Err(Invalid::new("multiple_of", msg).with_ctx("multiple_of", b));
+        }
+    }
+    let nan = v.is_nan();
+    if let Some(b) = c.le {
+        if nan || cmp(b) == Greater {
+            return Err(bound_error(
+                "less_than_equal",
+                "less than or equal to",
+                "le",
+                to_ctx(b),
+            ));
+        }
+    }
+    if let Some(b) = c.lt {
+        if nan || cmp(b) != Less {
+            return Err(bound_error("less_than", "less than", "lt", to_ctx(b)));
+        }
+    }
+    if let Some(b) = c.ge {
+        if nan || cmp(b) == Less {
+            return Err(bound_error(
+                "greater_than_equal",
+                "greater than or equal to",
+                "ge",
+                to_ctx(b),
+            ));
+        }
+    }
+    if let Some(b) = c.gt {
+        if nan || cmp(b) != Greater {
+            return Err(bound_error("greater_than", "greater than", "gt", to_ctx(b)));
         }
     }
     Ok(())
@@ -256,7 +263,7 @@ macro_rules! check_int {
         }
     )*};
 }
-check_int!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+check_int!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, usize);
 
 macro_rules! check_float {
     ($($t:ty),*) => {$(
@@ -303,7 +310,9 @@ pub fn check_str(s: &str, c: &Constraints) -> Result<(), Invalid> {
     if let Some(p) = c.pattern {
         if !p.is_match(s) {
             let msg = format!("String should match pattern '{}'", p.source());
-            return Err(Invalid::new("string_pattern_mismatch", msg).with_ctx("pattern", p.source()));
+            return Err(
+                Invalid::new("string_pattern_mismatch", msg).with_ctx("pattern", p.source())
+            );
         }
     }
     Ok(())

@@ -93,7 +93,12 @@ impl IntoResponse for HttpError {
         struct Detail<'a> {
             detail: &'a Value,
         }
-        let mut r = json_response(self.status, &Detail { detail: &self.detail });
+        let mut r = json_response(
+            self.status,
+            &Detail {
+                detail: &self.detail,
+            },
+        );
         r.headers_mut().extend(self.headers);
         r
     }

@@ -50,7 +50,7 @@ pub trait FromParam: Sized {
     label = "not a body type",
     note = "derive `fastrs::Model` for request models; fields may be scalars, `String`, `Option`, `Vec`, `Email`, datetimes, `serde_json::Value` or other models"
 )]
-pub trait FromJson: Sized {
+pub trait FromJson: Sized + crate::constraints::Check {
     /// Whether this is a model (an object with fields): a request body that is
     /// not an object is then reported as Pydantic's `model_attributes_type`.
     const IS_MODEL: bool = false;
@@ -60,6 +60,26 @@ pub trait FromJson: Sized {
 
     /// Slow path: converts `v`, recording every error at `loc`.
     fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self>;
+
+    /// Slow path with constraints: converts `v`, then checks `c`, recording
+    /// every error. Integers override it to check bounds before the range of
+    /// the Rust type, so `age: 99999999999999999999` with `le = 150` reports
+    /// the declared bound, as Pydantic does.
+    fn from_json_checked(
+        v: &Value,
+        c: &crate::constraints::Constraints,
+        loc: &mut Loc,
+        errors: &mut ValidationErrors,
+    ) -> Option<Self> {
+        let out = Self::from_json(v, loc, errors)?;
+        match crate::constraints::Check::check(&out, c) {
+            Ok(()) => Some(out),
+            Err(e) => {
+                errors.push(loc, v.clone(), e);
+                None
+            }
+        }
+    }
 
     /// The value of an absent field that has no explicit default: `Some(None)`
     /// for `Option`, `None` (the field is required) otherwise.
@@ -232,25 +252,34 @@ fn int_from_f64<T: TryFrom<i128> + Into<i128> + Bounded>(f: f64) -> Result<T, In
     if f.fract() != 0.0 {
         return Err(Invalid::new("int_from_float", INT_FROM_FLOAT));
     }
-    if f.abs() >= 1.7e38 {
-        return int_in_range::<T>(if f > 0.0 { i128::MAX } else { i128::MIN });
+    // Pydantic converts floats to integers within i64 only.
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+        return Err(Invalid::new(
+            "int_parsing_size",
+            "Unable to parse input string as an integer, exceeded maximum size",
+        ));
     }
     int_in_range::<T>(f as i128)
 }
 
 fn int_from_json<T: TryFrom<i128> + Into<i128> + Bounded>(v: &Value) -> Result<T, Invalid> {
+    int_in_range(wide_int_from_json(v)?)
+}
+
+/// A JSON value as an integer before the Rust type's range is applied.
+fn wide_int_from_json(v: &Value) -> Result<i128, Invalid> {
     match v {
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
-                int_in_range(i128::from(i))
+                Ok(i128::from(i))
             } else if let Some(u) = n.as_u64() {
-                int_in_range(i128::from(u))
+                Ok(i128::from(u))
             } else {
-                int_from_f64(n.as_f64().unwrap_or(f64::NAN))
+                int_from_f64::<i64>(n.as_f64().unwrap_or(f64::NAN)).map(i128::from)
             }
         }
-        Value::String(s) => int_in_range(parse_int(s)?),
-        Value::Bool(b) => int_in_range(i128::from(*b)),
+        Value::String(s) => parse_int(s),
+        Value::Bool(b) => Ok(i128::from(*b)),
         _ => Err(Invalid::new("int_type", INT_TYPE)),
     }
 }
@@ -270,6 +299,7 @@ fn bool_from_json(v: &Value) -> Result<bool, Invalid> {
         Value::Number(n) => match n.as_f64() {
             Some(f) if f == 0.0 => Ok(false),
             Some(f) if f == 1.0 => Ok(true),
+            _ if n.is_f64() => Err(Invalid::new("bool_type", BOOL_TYPE)),
             _ => Err(Invalid::new("bool_parsing", BOOL_PARSING)),
         },
         Value::String(s) => parse_bool(s),
@@ -389,6 +419,18 @@ macro_rules! int_impls {
             fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self> {
                 record(int_from_json(v), v, loc, errors)
             }
+            fn from_json_checked(
+                v: &Value,
+                c: &crate::constraints::Constraints,
+                loc: &mut Loc,
+                errors: &mut ValidationErrors,
+            ) -> Option<Self> {
+                let r = wide_int_from_json(v).and_then(|i| {
+                    crate::constraints::Check::check(&i, c)?;
+                    int_in_range(i)
+                });
+                record(r, v, loc, errors)
+            }
         }
     )*};
 }
@@ -481,6 +523,17 @@ impl<T: FromJson> FromJson for Option<T> {
             v => T::from_json(v, loc, errors).map(Some),
         }
     }
+    fn from_json_checked(
+        v: &Value,
+        c: &crate::constraints::Constraints,
+        loc: &mut Loc,
+        errors: &mut ValidationErrors,
+    ) -> Option<Self> {
+        match v {
+            Value::Null => Some(None),
+            v => T::from_json_checked(v, c, loc, errors).map(Some),
+        }
+    }
     fn when_missing() -> Option<Self> {
         Some(None)
     }
@@ -530,6 +583,33 @@ impl<T: FromJson> FromJson for Vec<T> {
             loc.pop();
         }
         ok.then_some(out)
+    }
+
+    fn from_json_checked(
+        v: &Value,
+        c: &crate::constraints::Constraints,
+        loc: &mut Loc,
+        errors: &mut ValidationErrors,
+    ) -> Option<Self> {
+        // Pydantic stops at a list longer than `max_length` before looking at items.
+        if let (Value::Array(items), Some(max)) = (v, c.max_length) {
+            if items.len() > max {
+                let too_long =
+                    crate::constraints::Check::check(&items.iter().collect::<Vec<_>>(), c);
+                if let Err(e) = too_long {
+                    errors.push(loc, v.clone(), e);
+                    return None;
+                }
+            }
+        }
+        let out = Self::from_json(v, loc, errors)?;
+        match crate::constraints::Check::check(&out, c) {
+            Ok(()) => Some(out),
+            Err(e) => {
+                errors.push(loc, v.clone(), e);
+                None
+            }
+        }
     }
 }
 

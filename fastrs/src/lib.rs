@@ -78,7 +78,7 @@ pub use {chrono, http, schemars, serde, serde_json};
 /// Everything a handler file needs: `use fastrs::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delete, get, head, options, patch, post, put, App, Email, HttpError, Html, IntoResponse,
+        delete, get, head, options, patch, post, put, App, Email, Html, HttpError, IntoResponse,
         Json, Model, NoContent, PlainText, Response, Router, TestClient,
     };
     pub use http::StatusCode;

@@ -50,16 +50,7 @@ pub fn field<T: FromJson + Check>(
                 }
             },
         },
-        Some(raw) => match T::from_json(raw, loc, errors) {
-            Some(v) => match v.check(constraints) {
-                Ok(()) => Some(v),
-                Err(e) => {
-                    errors.push(loc, raw.clone(), e);
-                    None
-                }
-            },
-            None => None,
-        },
+        Some(raw) => T::from_json_checked(raw, constraints, loc, errors),
     };
     loc.pop();
     out
@@ -72,15 +63,17 @@ pub fn fast_field<T: FromJson + Check>(
     missing: Missing<T>,
     constraints: &Constraints,
 ) -> Result<T, &'static str> {
-    let v = match value {
-        Some(v) => v,
+    match value {
+        Some(v) => {
+            v.check(constraints).map_err(|_| "constraint")?;
+            Ok(v)
+        }
+        // Defaults are not validated, as in Pydantic.
         None => match missing {
-            Missing::Default(f) => f(),
-            Missing::Required => T::when_missing().ok_or("missing field")?,
+            Missing::Default(f) => Ok(f()),
+            Missing::Required => T::when_missing().ok_or("missing field"),
         },
-    };
-    v.check(constraints).map_err(|_| "constraint")?;
-    Ok(v)
+    }
 }
 
 /// The object of a nested model, or Pydantic's `model_type` error.
@@ -92,13 +85,12 @@ pub fn expect_object<'v>(
 ) -> Option<&'v Map<String, Value>> {
     match v {
         Value::Object(m) => Some(m),
+        // FastAPI validates request bodies from JSON, where Pydantic names a
+        // non-object for a model `model_attributes_type`.
         _ => {
-            let msg = format!("Input should be a valid dictionary or instance of {class_name}");
-            errors.push(
-                loc,
-                v.clone(),
-                Invalid::new("model_type", msg).with_ctx("class_name", class_name),
-            );
+            let _ = class_name;
+            let msg = "Input should be a valid dictionary or object to extract fields from";
+            errors.push(loc, v.clone(), Invalid::new("model_attributes_type", msg));
             None
         }
     }
@@ -187,4 +179,34 @@ pub fn field_schema(
         put("examples", Value::Array(vec![e]));
     }
     schema
+}
+
+/// Runs a model's derived fast-path `Deserialize` on JSON objects only.
+///
+/// serde's derived struct visitors also accept a JSON array of the fields in
+/// order; Pydantic does not, so the derive reads its shadow struct through
+/// this wrapper, which turns `deserialize_struct` into `deserialize_map`.
+pub struct ObjectOnly<D>(pub D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(v)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
 }

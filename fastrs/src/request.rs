@@ -183,7 +183,11 @@ impl RequestContext {
 
     fn raw_values(&self, spec: &ParamSpec) -> Vec<Cow<'_, str>> {
         match spec.source {
-            Source::Path => self.path_param(spec.name).map(Cow::Borrowed).into_iter().collect(),
+            Source::Path => self
+                .path_param(spec.name)
+                .map(Cow::Borrowed)
+                .into_iter()
+                .collect(),
             Source::Query => self.query_values(spec.name).collect(),
             Source::Header => self.header_values(spec.name).collect(),
             Source::Cookie => self.cookie(spec.name).into_iter().collect(),
@@ -261,7 +265,8 @@ impl RequestContext {
         match out.check(&spec.constraints) {
             Ok(()) => Some(out),
             Err(e) => {
-                let input = Value::Array(raws.iter().map(|r| Value::String(r.to_string())).collect());
+                let input =
+                    Value::Array(raws.iter().map(|r| Value::String(r.to_string())).collect());
                 errors.push(&loc, input, e);
                 None
             }
@@ -276,7 +281,8 @@ impl RequestContext {
         };
         let limits = self.limits;
         let too_large = || {
-            HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE).header("connection", "close")
+            HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE)
+                .header("connection", "close")
         };
         if let Some(len) = self.parts.headers.get(CONTENT_LENGTH) {
             if let Some(len) = len.to_str().ok().and_then(|s| s.parse::<u64>().ok()) {
@@ -286,7 +292,11 @@ impl RequestContext {
             }
         }
         if let RequestBody::Full(b) = body {
-            return if b.len() > limits.max_size { Err(too_large()) } else { Ok(b) };
+            return if b.len() > limits.max_size {
+                Err(too_large())
+            } else {
+                Ok(b)
+            };
         }
         let limited = http_body_util::Limited::new(body, limits.max_size);
         match tokio::time::timeout(limits.timeout, limited.collect()).await {
@@ -304,7 +314,10 @@ impl RequestContext {
     /// before validating anything else; otherwise the outcome waits for
     /// [`JsonBody::finish`] so its errors join the parameters'.
     pub async fn json_body<T: FromJson>(&mut self) -> Result<JsonBody<T>, Response> {
-        let bytes = self.read_body().await.map_err(IntoResponse::into_response)?;
+        let bytes = self
+            .read_body()
+            .await
+            .map_err(IntoResponse::into_response)?;
         if bytes.is_empty() {
             return Ok(JsonBody::Missing);
         }

@@ -196,7 +196,10 @@ impl<T: IntoResponse, const N: usize> IntoResponse
 
 fn with_headers<const N: usize>(mut r: Response, headers: [(&'static str, String); N]) -> Response {
     for (k, v) in headers {
-        match (HeaderName::from_bytes(k.as_bytes()), HeaderValue::try_from(v)) {
+        match (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::try_from(v),
+        ) {
             (Ok(k), Ok(v)) => {
                 r.headers_mut().append(k, v);
             }

@@ -1,2 +1,4 @@
 //! temporary
-pub async fn serve(_app: crate::App) -> std::io::Result<()> { Ok(()) }
+pub async fn serve(_app: crate::App) -> std::io::Result<()> {
+    Ok(())
+}

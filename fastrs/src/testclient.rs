@@ -136,7 +136,9 @@ impl TestRequest<'_> {
 
     /// Sends `value` as a JSON body (`Content-Type: application/json`).
     pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        self.body = serde_json::to_vec(value).expect("a serializable body").into();
+        self.body = serde_json::to_vec(value)
+            .expect("a serializable body")
+            .into();
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self

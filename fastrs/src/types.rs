@@ -31,13 +31,15 @@ pub struct Email(String);
 impl Email {
     /// Validates and normalises `s`.
     pub fn parse(s: &str) -> Result<Email, Invalid> {
-        crate::email::validate_email(s).map(Email).map_err(|reason| {
-            Invalid::new(
-                "value_error",
-                format!("value is not a valid email address: {reason}"),
-            )
-            .with_ctx("reason", reason)
-        })
+        crate::email::validate_email(s)
+            .map(Email)
+            .map_err(|reason| {
+                Invalid::new(
+                    "value_error",
+                    format!("value is not a valid email address: {reason}"),
+                )
+                .with_ctx("reason", reason)
+            })
     }
 
     /// The normalised address.
@@ -179,28 +181,54 @@ fn speedate_reason(s: &str) -> String {
     if !b[8..10].iter().all(u8::is_ascii_digit) {
         return "invalid character in day".into();
     }
-    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
-    if day == 0 || day > 31 {
+    let day = u32::from((b[8] - b'0') * 10 + (b[9] - b'0'));
+    let year: i32 = s[..4].parse().unwrap_or(0);
+    let days_in_month = NaiveDate::from_ymd_opt(year, u32::from(month), 1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .and_then(|d| d.pred_opt())
+        .map_or(31, |d| chrono::Datelike::day(&d));
+    if day == 0 || day > days_in_month {
         return "day value is outside expected range".into();
     }
     "invalid character in hour".into()
 }
 
 fn datetime_from_number(f: f64) -> Result<DateTime<Utc>, Invalid> {
+    let out_of_range = |when: &str| {
+        let reason = format!("dates {when} are not supported as unix timestamps");
+        Invalid::new(
+            "datetime_parsing",
+            format!("Input should be a valid datetime, {reason}"),
+        )
+        .with_ctx("error", reason)
+    };
     // Pydantic takes values above 2e10 as milliseconds.
     let secs = if f.abs() > 2e10 { f / 1000.0 } else { f };
+    if !secs.is_finite() || secs > 253_402_300_799.0 {
+        return Err(out_of_range("after 9999"));
+    }
+    if secs < -62_135_596_800.0 {
+        return Err(out_of_range("before 0000"));
+    }
     let whole = secs.floor();
     let nanos = ((secs - whole) * 1e9).round() as u32;
     Utc.timestamp_opt(whole as i64, nanos.min(999_999_999))
         .single()
-        .ok_or_else(|| datetime_parsing("dates after 9999 are not supported as unix timestamps"))
+        .ok_or_else(|| out_of_range("after 9999"))
 }
 
 fn datetime_from_json(v: &Value) -> Result<DateTime<Utc>, Invalid> {
     match v {
+        // A string of digits is a timestamp for Pydantic.
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            datetime_from_number(s.parse::<f64>().unwrap_or(f64::NAN))
+        }
         Value::String(s) => parse_datetime(s),
         Value::Number(n) => datetime_from_number(n.as_f64().unwrap_or(f64::NAN)),
-        _ => Err(Invalid::new("datetime_type", "Input should be a valid datetime")),
+        _ => Err(Invalid::new(
+            "datetime_type",
+            "Input should be a valid datetime",
+        )),
     }
 }
 
