@@ -56,8 +56,27 @@ fn parse_route_args(attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs>
         let mut rest = Vec::new();
         if !input.is_empty() {
             input.parse::<syn::Token![,]>()?;
-            let opts = syn::punctuated::Punctuated::<Opt, syn::Token![,]>::parse_terminated(input)?;
-            rest.extend(opts);
+            // Options are `name` or `name = expr`; `response_model` takes a type,
+            // which is not always an expression (`Vec<UserResponse>`).
+            while !input.is_empty() {
+                let name: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
+                let value = if input.peek(syn::Token![=]) {
+                    input.parse::<syn::Token![=]>()?;
+                    if name == "response_model" {
+                        let ty: Type = input.parse()?;
+                        Some(Expr::Verbatim(ty.into_token_stream()))
+                    } else {
+                        Some(input.parse::<Expr>()?)
+                    }
+                } else {
+                    None
+                };
+                rest.push(Opt { name, value });
+                if input.is_empty() {
+                    break;
+                }
+                input.parse::<syn::Token![,]>()?;
+            }
         }
         Ok((path, rest))
     };
@@ -527,16 +546,16 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
     let convert = match &args.response_model {
         None => quote!(),
         Some(model) => {
-            let f = match vec_inner(model) {
-                Some(item) => quote!(|v| ::core::iter::IntoIterator::into_iter(v)
+            let body = match vec_inner(model) {
+                Some(item) => quote!(::core::iter::IntoIterator::into_iter(__v)
                     .map(::core::convert::Into::<#item>::into)
                     .collect::<#model>()),
-                None => quote!(::core::convert::Into::<#model>::into),
+                None => quote!(::core::convert::Into::<#model>::into(__v)),
             };
             if is_result {
-                quote!(let __ret = __ret.map(#f);)
+                quote!(let __ret = __ret.map(|__v| -> #model { #body });)
             } else {
-                quote!(let __ret: #model = (#f)(__ret);)
+                quote!(let __ret: #model = { let __v = __ret; #body };)
             }
         }
     };

@@ -1,0 +1,7 @@
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/route/*.rs");
+    t.compile_fail("tests/ui/model/*.rs");
+    t.pass("tests/ui/pass/*.rs");
+}

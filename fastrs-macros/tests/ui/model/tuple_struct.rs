@@ -1,0 +1,6 @@
+use fastrs::prelude::*;
+
+#[derive(Model)]
+struct UserId(i64);
+
+fn main() {}

@@ -1,0 +1,12 @@
+use fastrs::prelude::*;
+
+struct Item {
+    name: String,
+}
+
+#[post("/items")]
+async fn create(item: Item) -> String {
+    item.name
+}
+
+fn main() {}

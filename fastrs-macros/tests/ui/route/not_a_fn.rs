@@ -1,0 +1,6 @@
+use fastrs::prelude::*;
+
+#[get("/")]
+struct Root;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use fastrs::prelude::*;
+
+#[get]
+async fn list() -> String {
+    String::new()
+}
+
+fn main() {}

@@ -1,0 +1,334 @@
+//! `fastrs::server` over a real socket on 127.0.0.1: keep-alive, HTTP/2,
+//! the header-read and first-byte deadlines, graceful shutdown, panics and
+//! the body limit. The HTTP/1 client is raw `TcpStream` reads and writes, so
+//! each test controls exactly which bytes are sent and when; HTTP/2 uses the
+//! `h2` crate's client (already a dependency of hyper).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fastrs::http::{Method, Request};
+use fastrs::server::{Config, Server};
+use fastrs::{App, IntoResponse, Json, RequestContext, Route};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{oneshot, Notify};
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+/// Generous bound for anything expected to happen "promptly".
+const PATIENCE: Duration = Duration::from_secs(5);
+
+fn app(slow_started: Arc<Notify>) -> App {
+    App::new()
+        .route(Route::new(Method::GET, "/", |_cx| async {
+            Json(json!({"message": "Hello, World"})).into_response()
+        }))
+        .route(Route::new(Method::GET, "/slow", move |_cx| {
+            let started = slow_started.clone();
+            async move {
+                started.notify_one();
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                Json(json!({"slow": true})).into_response()
+            }
+        }))
+        .route(Route::new(Method::GET, "/panic", |_cx| async {
+            if true {
+                panic!("boom");
+            }
+            Json(json!(null)).into_response()
+        }))
+        .route(Route::new(
+            Method::POST,
+            "/upload",
+            |mut cx: RequestContext| async move {
+                match cx.read_body().await {
+                    Ok(b) => Json(json!({"len": b.len()})).into_response(),
+                    Err(e) => e.into_response(),
+                }
+            },
+        ))
+}
+
+/// A test config: port 0, and every deadline long unless a test shortens it.
+fn config() -> Config {
+    Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        header_read_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(60),
+        first_byte_timeout: Duration::from_secs(60),
+        access_log: true,
+        ..Config::default()
+    }
+}
+
+struct Running {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+    slow_started: Arc<Notify>,
+}
+
+async fn start(config: Config) -> Running {
+    let slow_started = Arc::new(Notify::new());
+    let server = Server::bind(app(slow_started.clone()), config).await.unwrap();
+    let addr = server.local_addr();
+    assert_ne!(addr.port(), 0);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    Running {
+        addr,
+        stop: Some(stop),
+        task,
+        slow_started,
+    }
+}
+
+impl Running {
+    fn shutdown(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// A response read off the wire.
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+/// Reads one `Content-Length`-framed HTTP/1.1 response, leaving the stream
+/// positioned at the next one.
+async fn read_response(stream: &mut TcpStream) -> Resp {
+    let mut buf = Vec::new();
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let mut byte = [0u8; 1];
+        let n = stream.read(&mut byte).await.unwrap();
+        assert!(n > 0, "connection closed mid-head: {:?}", String::from_utf8_lossy(&buf));
+        buf.push(byte[0]);
+    };
+    let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    let status: u16 = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (k, v) = l.split_once(':').unwrap();
+            (k.trim().to_owned(), v.trim().to_owned())
+        })
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).await.unwrap();
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(stream: &mut TcpStream, path: &str) -> Resp {
+    let req = format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n");
+    stream.write_all(req.as_bytes()).await.unwrap();
+    timeout(PATIENCE, read_response(stream)).await.expect("response in time")
+}
+
+/// Reads until the peer closes; `true` if it closed before `deadline`.
+async fn closes_within(stream: &mut TcpStream, deadline: Duration) -> bool {
+    let drain = async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    };
+    timeout(deadline, drain).await.is_ok()
+}
+
+#[tokio::test]
+async fn http1_keep_alive_serves_two_requests_on_one_connection() {
+    let mut server = start(config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    let first = get(&mut conn, "/").await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.json(), json!({"message": "Hello, World"}));
+    assert_eq!(first.header("content-type"), Some("application/json"));
+    assert_ne!(first.header("connection"), Some("close"));
+    // The same socket again: only works if the server kept the connection open.
+    let second = get(&mut conn, "/?again=1").await;
+    assert_eq!(second.status, 200);
+    assert_eq!(second.json(), json!({"message": "Hello, World"}));
+    server.shutdown();
+    timeout(PATIENCE, &mut server.task).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn http2_prior_knowledge_is_served() {
+    let mut server = start(config()).await;
+    let tcp = TcpStream::connect(server.addr).await.unwrap();
+    let (client, h2_conn) = timeout(PATIENCE, h2::client::handshake(tcp))
+        .await
+        .unwrap()
+        .expect("HTTP/2 handshake (prior knowledge)");
+    let driver = tokio::spawn(h2_conn);
+    let mut client = client.ready().await.unwrap();
+    for _ in 0..2 {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(format!("http://{}/", server.addr))
+            .body(())
+            .unwrap();
+        let (response, _) = client.send_request(req, true).unwrap();
+        let response = timeout(PATIENCE, response).await.unwrap().unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.version(), fastrs::http::Version::HTTP_2);
+        let mut body = response.into_body();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = body.data().await {
+            let chunk = chunk.unwrap();
+            let _ = body.flow_control().release_capacity(chunk.len());
+            bytes.extend_from_slice(&chunk);
+        }
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v, json!({"message": "Hello, World"}));
+    }
+    drop(client);
+    driver.abort();
+    server.shutdown();
+    timeout(PATIENCE, &mut server.task).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_stalled_request_head_is_cut_off_by_the_header_read_timeout() {
+    let server = start(Config {
+        header_read_timeout: Duration::from_secs(1),
+        ..config()
+    })
+    .await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    conn.write_all(b"GET / HTTP/1.1\r\nHost: te").await.unwrap();
+    // Never finish the head. Every other deadline is 60 s, so only the
+    // header-read timeout can close this connection within 3 s.
+    assert!(
+        closes_within(&mut conn, Duration::from_secs(3)).await,
+        "the server kept a half-sent request head open"
+    );
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_by_the_first_byte_deadline() {
+    let server = start(Config {
+        first_byte_timeout: Duration::from_secs(1),
+        ..config()
+    })
+    .await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    // Send nothing at all.
+    assert!(
+        closes_within(&mut conn, Duration::from_secs(3)).await,
+        "the server kept a silent connection open"
+    );
+}
+
+#[tokio::test]
+async fn graceful_shutdown_finishes_in_flight_requests_and_refuses_new_ones() {
+    let mut server = start(config()).await;
+    let addr = server.addr;
+    let mut conn = TcpStream::connect(addr).await.unwrap();
+    conn.write_all(b"GET /slow HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await
+        .unwrap();
+    timeout(PATIENCE, server.slow_started.notified())
+        .await
+        .expect("the slow handler started");
+
+    server.shutdown();
+
+    // The listener is closed at once, while the slow request is still running.
+    // (A connection racing the shutdown may still be accepted by the kernel, or
+    // reset; what matters is that connecting soon fails with "refused".)
+    timeout(PATIENCE, async {
+        loop {
+            match TcpStream::connect(addr).await {
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return,
+                _ => tokio::time::sleep(Duration::from_millis(5)).await,
+            }
+        }
+    })
+    .await
+    .expect("new connections refused after shutdown");
+
+    // The request in flight still completes.
+    let resp = timeout(PATIENCE, read_response(&mut conn)).await.unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.json(), json!({"slow": true}));
+
+    // And the server returns once it is drained.
+    timeout(PATIENCE, &mut server.task).await.unwrap().unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_500_and_the_server_keeps_serving() {
+    let server = start(config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    let resp = get(&mut conn, "/panic").await;
+    assert_eq!(resp.status, 500);
+    assert_eq!(resp.json(), json!({"detail": "Internal Server Error"}));
+
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    let resp = get(&mut conn, "/").await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.json(), json!({"message": "Hello, World"}));
+}
+
+#[tokio::test]
+async fn an_oversized_content_length_is_refused_with_413_before_the_body_is_read() {
+    let server = start(config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    // Announce 10 MB (over the 1 MiB default limit) and send none of it: the
+    // answer can only come from the `Content-Length` check, since reading the
+    // body would wait for bytes that never come (the body timeout is 30 s).
+    conn.write_all(
+        b"POST /upload HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n\
+          Content-Length: 10000000\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let resp = timeout(PATIENCE, read_response(&mut conn))
+        .await
+        .expect("413 without the body being sent");
+    assert_eq!(resp.status, 413);
+    assert_eq!(resp.header("connection"), Some("close"));
+    assert_eq!(resp.json(), json!({"detail": "Payload Too Large"}));
+    // ...and the server does close the connection instead of draining 10 MB.
+    assert!(closes_within(&mut conn, PATIENCE).await);
+}
