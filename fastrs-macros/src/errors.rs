@@ -31,7 +31,7 @@ impl Errors {
         }
     }
 
-    pub fn to_compile_error(self) -> TokenStream {
+    pub fn into_compile_error(self) -> TokenStream {
         self.0.map(|e| e.to_compile_error()).unwrap_or_default()
     }
 }

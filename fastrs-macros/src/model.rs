@@ -30,7 +30,7 @@ pub fn expand(input: DeriveInput) -> TokenStream {
             &input.generics,
             "#[derive(Model)] does not support generic types",
         );
-        return errors.to_compile_error();
+        return errors.into_compile_error();
     }
     let out = match &input.data {
         Data::Struct(s) => match &s.fields {
@@ -54,7 +54,7 @@ pub fn expand(input: DeriveInput) -> TokenStream {
     if errors.is_empty() {
         out
     } else {
-        errors.to_compile_error()
+        errors.into_compile_error()
     }
 }
 

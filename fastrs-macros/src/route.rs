@@ -340,7 +340,7 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     let Some(args) = args.filter(|_| errors_ok(&errors)) else {
         // Re-emit the function unchanged beside the errors so that the rest of
         // the crate (and rust-analyzer) still sees it.
-        let mut ts = errors.to_compile_error();
+        let mut ts = errors.into_compile_error();
         ts.extend(func.into_token_stream());
         return ts;
     };

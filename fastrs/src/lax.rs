@@ -297,8 +297,8 @@ fn bool_from_json(v: &Value) -> Result<bool, Invalid> {
     match v {
         Value::Bool(b) => Ok(*b),
         Value::Number(n) => match n.as_f64() {
-            Some(f) if f == 0.0 => Ok(false),
-            Some(f) if f == 1.0 => Ok(true),
+            Some(0.0) => Ok(false),
+            Some(1.0) => Ok(true),
             _ if n.is_f64() => Err(Invalid::new("bool_type", BOOL_TYPE)),
             _ => Err(Invalid::new("bool_parsing", BOOL_PARSING)),
         },

@@ -231,7 +231,7 @@ impl RequestContext {
     ) -> Option<Option<T>> {
         match self.last_value(spec) {
             Some(raw) => convert_one(spec, &raw, errors).map(Some),
-            None => Some(default.map_or(None, |f| f())),
+            None => Some(default.and_then(|f| f())),
         }
     }
 
