@@ -21,15 +21,24 @@ use tokio::time::timeout;
 /// Generous bound for anything expected to happen "promptly".
 const PATIENCE: Duration = Duration::from_secs(5);
 
-fn app(slow_started: Arc<Notify>) -> App {
+/// `/slow` tells the test it started, waits for the test to release it, then
+/// sleeps 300 ms; the gate lets a test act while the request is surely in flight.
+#[derive(Default)]
+struct Gate {
+    started: Notify,
+    release: Notify,
+}
+
+fn app(gate: Arc<Gate>) -> App {
     App::new()
         .route(Route::new(Method::GET, "/", |_cx| async {
             Json(json!({"message": "Hello, World"})).into_response()
         }))
         .route(Route::new(Method::GET, "/slow", move |_cx| {
-            let started = slow_started.clone();
+            let gate = gate.clone();
             async move {
-                started.notify_one();
+                gate.started.notify_one();
+                gate.release.notified().await;
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 Json(json!({"slow": true})).into_response()
             }
@@ -68,12 +77,12 @@ struct Running {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
-    slow_started: Arc<Notify>,
+    gate: Arc<Gate>,
 }
 
 async fn start(config: Config) -> Running {
-    let slow_started = Arc::new(Notify::new());
-    let server = Server::bind(app(slow_started.clone()), config).await.unwrap();
+    let gate = Arc::new(Gate::default());
+    let server = Server::bind(app(gate.clone()), config).await.unwrap();
     let addr = server.local_addr();
     assert_ne!(addr.port(), 0);
     let (stop, stopped) = oneshot::channel::<()>();
@@ -84,7 +93,7 @@ async fn start(config: Config) -> Running {
         addr,
         stop: Some(stop),
         task,
-        slow_started,
+        gate,
     }
 }
 
@@ -127,7 +136,11 @@ async fn read_response(stream: &mut TcpStream) -> Resp {
         }
         let mut byte = [0u8; 1];
         let n = stream.read(&mut byte).await.unwrap();
-        assert!(n > 0, "connection closed mid-head: {:?}", String::from_utf8_lossy(&buf));
+        assert!(
+            n > 0,
+            "connection closed mid-head: {:?}",
+            String::from_utf8_lossy(&buf)
+        );
         buf.push(byte[0]);
     };
     let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
@@ -157,7 +170,9 @@ async fn read_response(stream: &mut TcpStream) -> Resp {
 async fn get(stream: &mut TcpStream, path: &str) -> Resp {
     let req = format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n");
     stream.write_all(req.as_bytes()).await.unwrap();
-    timeout(PATIENCE, read_response(stream)).await.expect("response in time")
+    timeout(PATIENCE, read_response(stream))
+        .await
+        .expect("response in time")
 }
 
 /// Reads until the peer closes; `true` if it closed before `deadline`.
@@ -188,7 +203,11 @@ async fn http1_keep_alive_serves_two_requests_on_one_connection() {
     assert_eq!(second.status, 200);
     assert_eq!(second.json(), json!({"message": "Hello, World"}));
     server.shutdown();
-    timeout(PATIENCE, &mut server.task).await.unwrap().unwrap().unwrap();
+    timeout(PATIENCE, &mut server.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test]
@@ -224,7 +243,11 @@ async fn http2_prior_knowledge_is_served() {
     drop(client);
     driver.abort();
     server.shutdown();
-    timeout(PATIENCE, &mut server.task).await.unwrap().unwrap().unwrap();
+    timeout(PATIENCE, &mut server.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test]
@@ -267,7 +290,7 @@ async fn graceful_shutdown_finishes_in_flight_requests_and_refuses_new_ones() {
     conn.write_all(b"GET /slow HTTP/1.1\r\nHost: test\r\n\r\n")
         .await
         .unwrap();
-    timeout(PATIENCE, server.slow_started.notified())
+    timeout(PATIENCE, server.gate.started.notified())
         .await
         .expect("the slow handler started");
 
@@ -286,14 +309,23 @@ async fn graceful_shutdown_finishes_in_flight_requests_and_refuses_new_ones() {
     })
     .await
     .expect("new connections refused after shutdown");
+    assert!(
+        !server.task.is_finished(),
+        "the server stopped before its request finished"
+    );
 
-    // The request in flight still completes.
+    // The request in flight still completes (after its 300 ms sleep).
+    server.gate.release.notify_one();
     let resp = timeout(PATIENCE, read_response(&mut conn)).await.unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(resp.json(), json!({"slow": true}));
 
     // And the server returns once it is drained.
-    timeout(PATIENCE, &mut server.task).await.unwrap().unwrap().unwrap();
+    timeout(PATIENCE, &mut server.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test]

@@ -143,7 +143,10 @@ impl Config {
             None => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
             Some(h) => {
                 let h = h.trim();
-                let h = h.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(h);
+                let h = h
+                    .strip_prefix('[')
+                    .and_then(|h| h.strip_suffix(']'))
+                    .unwrap_or(h);
                 match h.parse::<IpAddr>() {
                     Ok(ip) => SocketAddr::new(ip, port),
                     Err(_) => (h, port).to_socket_addrs()?.next().ok_or_else(|| {
@@ -239,7 +242,8 @@ impl Server {
             service,
             config,
         } = self;
-        let line = format!("fastrs running on http://{local_addr} (docs at http://{local_addr}/docs)");
+        let line =
+            format!("fastrs running on http://{local_addr} (docs at http://{local_addr}/docs)");
         tracing::info!(target: LOG, "{line}");
         eprintln!("{line}");
 
@@ -256,23 +260,26 @@ impl Server {
         let mut conns: JoinSet<()> = JoinSet::new();
         let mut shutdown = std::pin::pin!(shutdown);
         let mut permit: Option<OwnedSemaphorePermit> = None;
+        let mut last_limit_warning: Option<Instant> = None;
 
         'accept: loop {
             if permit.is_none() {
-                permit = match limit.clone().try_acquire_owned() {
-                    Ok(p) => Some(p),
-                    Err(_) => {
+                if let Ok(p) = limit.clone().try_acquire_owned() {
+                    permit = Some(p);
+                } else {
+                    if last_limit_warning.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
                         tracing::warn!(
                             target: LOG,
                             "connection limit reached ({max}); new connections wait until one closes"
                         );
-                        tokio::select! {
-                            biased;
-                            () = &mut shutdown => break 'accept,
-                            p = limit.clone().acquire_owned() => p.ok(),
-                        }
+                        last_limit_warning = Some(Instant::now());
                     }
-                };
+                    tokio::select! {
+                        biased;
+                        () = &mut shutdown => break 'accept,
+                        p = limit.clone().acquire_owned() => permit = p.ok(),
+                    }
+                }
                 continue;
             }
             tokio::select! {
@@ -414,7 +421,7 @@ async fn connection(
     // hold its connection forever without this deadline.
     let mut probe = [0u8; 1];
     tokio::select! {
-        peeked = tokio::time::timeout(Duration::from_secs(3600), stream.peek(&mut probe)) => {
+        peeked = tokio::time::timeout(shared.first_byte_timeout, stream.peek(&mut probe)) => {
             match peeked {
                 Ok(Ok(n)) if n > 0 => {}
                 Ok(Ok(_)) => return,
@@ -441,7 +448,9 @@ async fn connection(
         activity: activity.clone(),
         access_log: shared.access_log,
     };
-    let conn = shared.builder.serve_connection(TokioIo::new(stream), service);
+    let conn = shared
+        .builder
+        .serve_connection(TokioIo::new(stream), service);
     let mut conn = std::pin::pin!(conn);
     let mut idle = std::pin::pin!(activity.idle(shared.idle_timeout));
     let mut closing = false;
@@ -594,8 +603,8 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         let in_flight = self.activity.begin();
         let app = self.app.clone();
         let peer = self.peer;
-        let log = self.access_log
-            && tracing::enabled!(target: "fastrs::access", tracing::Level::INFO);
+        let log =
+            self.access_log && tracing::enabled!(target: "fastrs::access", tracing::Level::INFO);
         Box::pin(async move {
             let start = Instant::now();
             let line = log.then(|| (req.method().clone(), req.uri().clone(), req.version()));
