@@ -45,12 +45,12 @@ struct RouteArgs {
     response_model: Option<Type>,
 }
 
-fn parse_route_args(attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
+fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
     let parser = |input: syn::parse::ParseStream| {
         let path: LitStr = input.parse().map_err(|e| {
             syn::Error::new(
                 e.span(),
-                "expected the path first: #[get(\"/items/{item_id}\")]",
+                format!("expected the path first: #[{method}(\"/items/{{item_id}}\")]"),
             )
         })?;
         let mut rest = Vec::new();
@@ -199,8 +199,13 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     let mut func: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
+            let span = item
+                .clone()
+                .into_iter()
+                .next()
+                .map_or(Span::call_site(), |t| t.span());
             let e = syn::Error::new(
-                Span::call_site(),
+                span,
                 format!("#[{method}] applies to a function: `async fn name(...) -> T {{ ... }}`"),
             );
             let mut ts = e.to_compile_error();
@@ -208,7 +213,7 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
             return ts;
         }
     };
-    let args = parse_route_args(attr, &mut errors);
+    let args = parse_route_args(method, attr, &mut errors);
     let template_params: Vec<String> = args
         .as_ref()
         .map(|a| path_params(&a.path.value()))
@@ -438,7 +443,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                     ::core::result::Result::Err(r) => return r,
                 };
             };
-            body_finish = quote! { let #ident = __body.finish(&mut __errors); };
+            body_finish = quote_spanned! {span=> let #ident = ::fastrs::request::finish_body::<#ty>(__body, &mut __errors); };
             docs.push(quote_spanned! {span=> .body::<#ty>(true) });
             continue;
         }
@@ -481,11 +486,11 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
             };
         });
         let (method, inner) = if let Some(inner) = option_inner(ty) {
-            (quote!(param_opt), inner)
+            (quote_spanned!(span=> param_opt), inner)
         } else if let Some(inner) = vec_inner(ty) {
-            (quote!(param_list), inner)
+            (quote_spanned!(span=> param_list), inner)
         } else {
-            (quote!(param_one), ty)
+            (quote_spanned!(span=> param_one), ty)
         };
         let default = match &p.opts.default {
             None => quote!(::core::option::Option::None),

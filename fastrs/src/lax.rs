@@ -39,7 +39,7 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
     label = "not a parameter type",
     note = "parameters are scalars (integers, floats, bool, String, string enums deriving `Model`), `Option` or `Vec` of them"
 )]
-pub trait FromParam: Sized {
+pub trait FromParam: Sized + crate::constraints::Check + schemars::JsonSchema {
     /// Parses the raw string.
     fn from_param(raw: &str) -> Result<Self, Invalid>;
 }
@@ -50,7 +50,7 @@ pub trait FromParam: Sized {
     label = "not a body type",
     note = "derive `fastrs::Model` for request models; fields may be scalars, `String`, `Option`, `Vec`, `Email`, datetimes, `serde_json::Value` or other models"
 )]
-pub trait FromJson: Sized + crate::constraints::Check {
+pub trait FromJson: Sized + crate::constraints::Check + schemars::JsonSchema {
     /// Whether this is a model (an object with fields): a request body that is
     /// not an object is then reported as Pydantic's `model_attributes_type`.
     const IS_MODEL: bool = false;

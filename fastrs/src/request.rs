@@ -204,7 +204,7 @@ impl RequestContext {
     }
 
     /// A required parameter, or its `default`; a repeated query key gives its last value.
-    pub fn param_one<T: FromParam + Check>(
+    pub fn param_one<T: FromParam>(
         &self,
         spec: &ParamSpec,
         default: Option<fn() -> T>,
@@ -223,7 +223,7 @@ impl RequestContext {
     }
 
     /// An optional parameter: `None` when absent, or its `default`.
-    pub fn param_opt<T: FromParam + Check>(
+    pub fn param_opt<T: FromParam>(
         &self,
         spec: &ParamSpec,
         default: Option<fn() -> Option<T>>,
@@ -236,7 +236,7 @@ impl RequestContext {
     }
 
     /// A list parameter: every value of a repeated query key or header.
-    pub fn param_list<T: FromParam + Check>(
+    pub fn param_list<T: FromParam>(
         &self,
         spec: &ParamSpec,
         default: Option<fn() -> Vec<T>>,
@@ -392,7 +392,7 @@ fn loc_of(spec: &ParamSpec) -> Loc {
     loc
 }
 
-fn convert_one<T: FromParam + Check>(
+fn convert_one<T: FromParam>(
     spec: &ParamSpec,
     raw: &str,
     errors: &mut ValidationErrors,
@@ -420,7 +420,7 @@ pub enum JsonBody<T> {
     NotJson(Value),
 }
 
-impl<T: FromJson + Check> JsonBody<T> {
+impl<T: FromJson> JsonBody<T> {
     /// The validated value, or `None` with its errors recorded under `["body"]`.
     pub fn finish(self, errors: &mut ValidationErrors) -> Option<T> {
         let mut loc = Loc::new("body");
@@ -443,4 +443,11 @@ impl<T: FromJson + Check> JsonBody<T> {
             }
         }
     }
+}
+
+/// [`JsonBody::finish`] as a free function, for generated code (a type error
+/// then shows once, on the body parameter's type).
+#[doc(hidden)]
+pub fn finish_body<T: FromJson>(body: JsonBody<T>, errors: &mut ValidationErrors) -> Option<T> {
+    body.finish(errors)
 }
