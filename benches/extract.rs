@@ -20,7 +20,8 @@
 //! * `overhead`: what the harness itself costs (`block_on` of a ready future,
 //!   building a request), to subtract mentally from the others.
 //!
-//! `cargo bench --bench extract -- --quick`
+//! `cargo bench --bench extract -- --quick`; allocation counts per request:
+//! `cargo test --release --bench allocs -- --nocapture` (benches/allocs.rs).
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use fastrs::body::RequestBody;
@@ -57,7 +58,7 @@ struct OrderCreate {
 }
 
 #[derive(Model, Debug)]
-struct UserCreate {
+pub struct UserCreate {
     #[field(min_length = 1, max_length = 100)]
     name: String,
     email: Email,
@@ -97,7 +98,7 @@ async fn read_item(
     Json(json!({"item_id": item_id, "q": q, "skip": skip, "limit": limit, "x_api_key": x_api_key}))
 }
 
-fn app() -> AppService {
+pub fn app() -> AppService {
     App::new()
         .route(read_root)
         .route(create_user)
@@ -107,7 +108,7 @@ fn app() -> AppService {
 }
 
 /// `n` routes `GET /r{i}/items/{id}` whose handler does nothing (answers "ok").
-fn routes_app(n: usize) -> AppService {
+pub fn routes_app(n: usize) -> AppService {
     let mut app = App::new();
     for i in 0..n {
         app = app.route(Route::new(
@@ -121,25 +122,25 @@ fn routes_app(n: usize) -> AppService {
 
 // ---------------------------------------------------------------- bodies
 
-const USER_VALID: &str = r#"{"name":"Jane Doe","email":"jane@example.com","age":30,"bio":"Loves Rust and Python","password":"s3cret-passw0rd"}"#;
-const USER_INVALID: &str = r#"{"name":"","email":"x","age":200}"#;
+pub const USER_VALID: &str = r#"{"name":"Jane Doe","email":"jane@example.com","age":30,"bio":"Loves Rust and Python","password":"s3cret-passw0rd"}"#;
+pub const USER_INVALID: &str = r#"{"name":"","email":"x","age":200}"#;
 
-const ORDER_VALID: &str = r#"{"items":[{"product_id":1,"quantity":2},{"product_id":42,"quantity":1},{"product_id":7,"quantity":10}],"shipping_address":{"street":"1 Main St","city":"Springfield","country":"US","zip_code":"12345"},"notes":"leave at the door"}"#;
+pub const ORDER_VALID: &str = r#"{"items":[{"product_id":1,"quantity":2},{"product_id":42,"quantity":1},{"product_id":7,"quantity":10}],"shipping_address":{"street":"1 Main St","city":"Springfield","country":"US","zip_code":"12345"},"notes":"leave at the door"}"#;
 /// 6 errors: items.0.product_id (ge), items.0.quantity (gt),
 /// items.1.product_id (int_parsing), items.2.quantity (gt),
 /// shipping_address.country and .zip_code (missing).
-const ORDER_INVALID: &str = r#"{"items":[{"product_id":0,"quantity":0},{"product_id":"x","quantity":1},{"product_id":7,"quantity":-1}],"shipping_address":{"street":"1 Main St","city":"Springfield"}}"#;
+pub const ORDER_INVALID: &str = r#"{"items":[{"product_id":0,"quantity":0},{"product_id":"x","quantity":1},{"product_id":7,"quantity":-1}],"shipping_address":{"street":"1 Main St","city":"Springfield"}}"#;
 
 // ---------------------------------------------------------------- helpers
 
-fn runtime() -> Runtime {
+pub fn runtime() -> Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime")
 }
 
-fn post_json(uri: &str, body: &'static str) -> Request<RequestBody> {
+pub fn post_json(uri: &str, body: &'static str) -> Request<RequestBody> {
     Request::builder()
         .method("POST")
         .uri(uri)
@@ -149,7 +150,7 @@ fn post_json(uri: &str, body: &'static str) -> Request<RequestBody> {
         .expect("request")
 }
 
-fn get(uri: &str) -> Request<RequestBody> {
+pub fn get(uri: &str) -> Request<RequestBody> {
     Request::builder()
         .method("GET")
         .uri(uri)
@@ -164,7 +165,11 @@ fn expect(rt: &Runtime, svc: &AppService, req: Request<RequestBody>, status: u16
         fastrs::Body::Full(b) => serde_json::from_slice(b).unwrap_or(Value::Null),
         _ => Value::Null,
     };
-    assert_eq!(resp.status(), StatusCode::from_u16(status).unwrap(), "body: {body}");
+    assert_eq!(
+        resp.status(),
+        StatusCode::from_u16(status).unwrap(),
+        "body: {body}"
+    );
     body
 }
 
@@ -221,7 +226,8 @@ fn bench_user_create_paths(c: &mut Criterion) {
     let slow = |bytes: &[u8]| {
         let v: Value = serde_json::from_slice(bytes).unwrap();
         let mut errors = fastrs::ValidationErrors::new();
-        let out = <UserCreate as fastrs::FromJson>::from_json(&v, &mut Loc::new("body"), &mut errors);
+        let out =
+            <UserCreate as fastrs::FromJson>::from_json(&v, &mut Loc::new("body"), &mut errors);
         (out.is_some(), errors)
     };
     let (ok, errors) = slow(invalid);
@@ -229,7 +235,9 @@ fn bench_user_create_paths(c: &mut Criterion) {
     assert_eq!(errors.len(), 4, "{errors}");
 
     let mut g = c.benchmark_group("user_create_slow");
-    g.bench_function("invalid", |b| b.iter(|| black_box(slow(black_box(invalid)))));
+    g.bench_function("invalid", |b| {
+        b.iter(|| black_box(slow(black_box(invalid))))
+    });
     g.finish();
 }
 
@@ -259,7 +267,7 @@ fn bench_order_create(c: &mut Criterion) {
     g.finish();
 }
 
-fn item_request() -> Request<RequestBody> {
+pub fn item_request() -> Request<RequestBody> {
     Request::builder()
         .method("GET")
         .uri("/items/42?q=x&skip=10&limit=50")

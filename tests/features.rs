@@ -33,7 +33,10 @@ struct UserResponse {
 impl From<UserRow> for UserResponse {
     fn from(r: UserRow) -> Self {
         let _ = r.password_hash;
-        UserResponse { id: r.id, name: r.name }
+        UserResponse {
+            id: r.id,
+            name: r.name,
+        }
     }
 }
 
@@ -47,12 +50,20 @@ async fn read_user(user_id: i64) -> Result<UserRow, HttpError> {
     if user_id == 404 {
         return Err(HttpError::new(404, "User not found").header("x-error", "yes"));
     }
-    Ok(UserRow { id: user_id, name: "Jane".into(), password_hash: "secret".into() })
+    Ok(UserRow {
+        id: user_id,
+        name: "Jane".into(),
+        password_hash: "secret".into(),
+    })
 }
 
 #[get("/users", response_model = Vec<UserResponse>)]
 async fn list_users() -> Vec<UserRow> {
-    vec![UserRow { id: 1, name: "A".into(), password_hash: "x".into() }]
+    vec![UserRow {
+        id: 1,
+        name: "A".into(),
+        password_hash: "x".into(),
+    }]
 }
 
 /// A plain function: runs on the blocking pool.
@@ -109,7 +120,11 @@ async fn text() -> PlainText<&'static str> {
 
 #[get("/created")]
 async fn created() -> (StatusCode, [(&'static str, String); 1], Json<Value>) {
-    (StatusCode::ACCEPTED, [("x-total", "3".to_string())], Json(json!({"ok": true})))
+    (
+        StatusCode::ACCEPTED,
+        [("x-total", "3".to_string())],
+        Json(json!({"ok": true})),
+    )
 }
 
 #[get("/params")]
@@ -121,7 +136,9 @@ async fn params(
     #[cookie] session: Option<String>,
     #[query(default)] page: u32,
 ) -> Json<Value> {
-    Json(json!({"q": item_query, "ids": ids, "key": x_api_key, "custom": custom, "session": session, "page": page}))
+    Json(
+        json!({"q": item_query, "ids": ids, "key": x_api_key, "custom": custom, "session": session, "page": page}),
+    )
 }
 
 fn app() -> App {
@@ -186,7 +203,10 @@ fn http_error_with_headers() {
 fn every_method_and_router_prefixes() {
     let c = TestClient::new(app());
     assert_eq!(c.put("/api/v1/things/3").send().json(), json!({"put": 3}));
-    assert_eq!(c.patch("/api/v1/things/3").send().json(), json!({"patch": 3}));
+    assert_eq!(
+        c.patch("/api/v1/things/3").send().json(),
+        json!({"patch": 3})
+    );
     let r = c.delete("/api/v1/things/3").send();
     assert_eq!(r.status(), 204);
     assert!(r.bytes().is_empty());
@@ -221,7 +241,10 @@ fn router_tags_and_route_options_are_recorded() {
     assert!(op.deprecated);
     assert!(!op.include_in_schema);
     let op = find("/sync/{n}", "GET");
-    assert_eq!(op.description.as_deref(), Some("A plain function: runs on the blocking pool."));
+    assert_eq!(
+        op.description.as_deref(),
+        Some("A plain function: runs on the blocking pool.")
+    );
 }
 
 #[test]
@@ -275,8 +298,15 @@ fn params_from_every_source() {
 #[test]
 fn body_over_the_limit_is_413() {
     let c = TestClient::new(app());
-    let big = format!(r#"{{"name":"{}","email":"a@example.com","age":1}}"#, "x".repeat(100));
-    let r = c.post("/users").header("content-type", "application/json").body(big).send();
+    let big = format!(
+        r#"{{"name":"{}","email":"a@example.com","age":1}}"#,
+        "x".repeat(100)
+    );
+    let r = c
+        .post("/users")
+        .header("content-type", "application/json")
+        .body(big)
+        .send();
     assert_eq!(r.status(), 413);
     assert_eq!(r.json(), json!({"detail": "Payload Too Large"}));
 }
@@ -285,8 +315,16 @@ fn body_over_the_limit_is_413() {
 fn content_types() {
     let c = TestClient::new(app());
     let body = r#"{"name":"J","email":"a@example.com","age":1}"#;
-    for ct in ["application/json", "application/vnd.api+json", "APPLICATION/JSON; charset=utf-8"] {
-        let r = c.post("/users").header("content-type", ct).body(body).send();
+    for ct in [
+        "application/json",
+        "application/vnd.api+json",
+        "APPLICATION/JSON; charset=utf-8",
+    ] {
+        let r = c
+            .post("/users")
+            .header("content-type", ct)
+            .body(body)
+            .send();
         assert_eq!(r.status(), 201, "{ct}");
     }
     for ct in [None, Some("text/plain")] {
@@ -299,6 +337,10 @@ fn content_types() {
         assert_eq!(r.json()["detail"][0]["type"], "model_attributes_type");
         assert_eq!(r.json()["detail"][0]["input"], body);
     }
-    let r = c.post("/users").header("content-type", "application/json").body(&b"\xff\xfe\xfd"[..]).send();
+    let r = c
+        .post("/users")
+        .header("content-type", "application/json")
+        .body(&b"\xff\xfe\xfd"[..])
+        .send();
     assert_eq!(r.status(), 400);
 }

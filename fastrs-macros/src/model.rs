@@ -20,7 +20,14 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use crate::errors::Errors;
 use crate::options::{parse_opts, shape, FieldOpts};
 
-const FIELD_OPTIONS: &[&str] = &["default", "alias", "description", "example", "deprecated"];
+const FIELD_OPTIONS: &[&str] = &[
+    "default",
+    "alias",
+    "description",
+    "example",
+    "deprecated",
+    "required",
+];
 const VARIANT_OPTIONS: &[&str] = &["alias"];
 
 pub fn expand(input: DeriveInput) -> TokenStream {
@@ -126,7 +133,11 @@ fn expand_struct(
             #pattern_static
             static #c: ::fastrs::Constraints = #constraints;
         });
+        if opts.required && opts.default.is_some() {
+            errors.at(ident, "a field with a default cannot be `required`");
+        }
         let missing = match &opts.default {
+            None if opts.required => quote!(::fastrs::model::Missing::Always),
             None => quote!(::fastrs::model::Missing::Required),
             Some(None) => quote!(::fastrs::model::Missing::Default(
                 <#ty as ::core::default::Default>::default
@@ -162,18 +173,18 @@ fn expand_struct(
             Some(e) => quote!(::core::option::Option::Some(#e)),
             None => quote!(::core::option::Option::None),
         };
+        let is_option = crate::options::option_inner(ty).is_some();
         let default_json = match &opts.default {
             None => quote!(::core::option::Option::None),
             Some(_) => quote!({
                 let __m: ::fastrs::model::Missing<#ty> = #missing;
                 match __m {
                     ::fastrs::model::Missing::Default(f) => ::fastrs::serde_json::to_value(f()).ok(),
-                    ::fastrs::model::Missing::Required => ::core::option::Option::None,
+                    _ => ::core::option::Option::None,
                 }
             }),
         };
-        let is_option = crate::options::option_inner(ty).is_some();
-        if opts.default.is_none() && !is_option {
+        if opts.default.is_none() && (!is_option || opts.required) {
             required.push(wire.clone());
         }
         schema_props.push(quote! {
@@ -276,6 +287,11 @@ fn expand_struct(
             impl ::fastrs::IntoResponse for #name {
                 fn into_response(self) -> ::fastrs::Response {
                     ::fastrs::response::json_response(::fastrs::http::StatusCode::OK, &self)
+                }
+                fn response_schema(
+                    __g: &mut ::fastrs::schemars::SchemaGenerator,
+                ) -> ::core::option::Option<::fastrs::schemars::Schema> {
+                    ::core::option::Option::Some(__g.subschema_for::<Self>())
                 }
             }
         };

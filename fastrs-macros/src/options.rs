@@ -107,6 +107,8 @@ pub struct FieldOpts {
     pub example: Option<String>,
     pub deprecated: bool,
     pub include_in_schema: bool,
+    /// `required`: an `Option` field that must be present (it may be null).
+    pub required: bool,
 }
 
 impl FieldOpts {
@@ -204,6 +206,7 @@ impl FieldOpts {
                     }
                 }
                 "deprecated" => out.deprecated = bool_opt(&name, value.as_ref(), errors),
+                "required" => out.required = bool_opt(&name, value.as_ref(), errors),
                 "include_in_schema" => {
                     out.include_in_schema = bool_opt(&name, value.as_ref(), errors)
                 }

@@ -23,6 +23,8 @@ const ROUTE_OPTIONS: &[&str] = &[
     "deprecated",
     "include_in_schema",
     "response_model",
+    "responses",
+    "name",
 ];
 const PARAM_OPTIONS: &[&str] = &[
     "default",
@@ -43,6 +45,8 @@ struct RouteArgs {
     deprecated: bool,
     include_in_schema: bool,
     response_model: Option<Type>,
+    responses: Vec<(syn::LitInt, Type, Option<LitStr>)>,
+    name: Option<LitStr>,
 }
 
 fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
@@ -54,12 +58,43 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
             )
         })?;
         let mut rest = Vec::new();
+        let mut responses = Vec::new();
         if !input.is_empty() {
             input.parse::<syn::Token![,]>()?;
             // Options are `name` or `name = expr`; `response_model` takes a type,
             // which is not always an expression (`Vec<UserResponse>`).
             while !input.is_empty() {
                 let name: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
+                if name == "responses" && input.peek(syn::token::Paren) {
+                    // `responses(404 = ErrorMessage, 409 = Conflict)`
+                    let content;
+                    syn::parenthesized!(content in input);
+                    while !content.is_empty() {
+                        let code: syn::LitInt = content.parse()?;
+                        content.parse::<syn::Token![=]>()?;
+                        // `404 = ErrorMessage` or `404 = (ErrorMessage, "User not found")`
+                        if content.peek(syn::token::Paren) {
+                            let inner;
+                            syn::parenthesized!(inner in content);
+                            let ty: Type = inner.parse()?;
+                            inner.parse::<syn::Token![,]>()?;
+                            let d: LitStr = inner.parse()?;
+                            responses.push((code, ty, Some(d)));
+                        } else {
+                            let ty: Type = content.parse()?;
+                            responses.push((code, ty, None));
+                        }
+                        if content.is_empty() {
+                            break;
+                        }
+                        content.parse::<syn::Token![,]>()?;
+                    }
+                    if input.is_empty() {
+                        break;
+                    }
+                    input.parse::<syn::Token![,]>()?;
+                    continue;
+                }
                 let value = if input.peek(syn::Token![=]) {
                     input.parse::<syn::Token![=]>()?;
                     if name == "response_model" {
@@ -78,16 +113,17 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
                 input.parse::<syn::Token![,]>()?;
             }
         }
-        Ok((path, rest))
+        Ok((path, rest, responses))
     };
-    let (path, opts) = match syn::parse::Parser::parse2(parser, attr) {
+    let (path, opts, responses) = match syn::parse::Parser::parse2(parser, attr) {
         Ok(v) => v,
         Err(e) => {
             errors.push(e);
             return None;
         }
     };
-    if !path.value().starts_with('/') {
+    // "" is the router's prefix itself, as in FastAPI's `@router.get("")`.
+    if !path.value().starts_with('/') && !path.value().is_empty() {
         errors.at(&path, "a route path must start with '/'");
     }
     let mut args = RouteArgs {
@@ -99,7 +135,15 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
         deprecated: false,
         include_in_schema: true,
         response_model: None,
+        responses: Vec::new(),
+        name: None,
     };
+    for (code, ty, d) in responses {
+        match code.base10_parse::<u16>() {
+            Ok(n) if (100..600).contains(&n) => args.responses.push((code, ty, d)),
+            _ => errors.at(&code, "a response status must be between 100 and 599"),
+        }
+    }
     for Opt { name, value } in opts {
         let key = name.to_string();
         let str_value = |errors: &mut Errors| match &value {
@@ -138,6 +182,7 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
                 _ => errors.at(&name, "`tags` takes a list: `tags = [\"users\"]`"),
             },
             "summary" => args.summary = str_value(errors),
+            "name" => args.name = str_value(errors),
             "description" => args.description = str_value(errors),
             "deprecated" | "include_in_schema" => {
                 let v = match &value {
@@ -408,7 +453,11 @@ fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
 fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>) -> TokenStream {
     let name = &func.sig.ident;
     let vis = &func.vis;
-    let name_str = name.to_string();
+    let name_str = args
+        .name
+        .as_ref()
+        .map(LitStr::value)
+        .unwrap_or_else(|| name.to_string());
     let method_ident = format_ident!("{}", method.to_uppercase());
     let path = &args.path;
     let status = args.status.unwrap_or(200);
@@ -504,6 +553,9 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
         let required =
             p.opts.default.is_none() && option_inner(ty).is_none() && vec_inner(ty).is_none();
         let default_json = match &p.opts.default {
+            None if vec_inner(ty).is_some() => quote!(::core::option::Option::Some(|| {
+                ::fastrs::serde_json::Value::Array(::std::vec::Vec::new())
+            })),
             None => quote!(::core::option::Option::None),
             Some(_) => quote!(::core::option::Option::Some(|| {
                 let d: ::core::option::Option<fn() -> #ty> = #default;
@@ -564,10 +616,27 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
             }
         }
     };
+    let ret_ty = match &func.sig.output {
+        syn::ReturnType::Type(_, t) => quote!(#t),
+        syn::ReturnType::Default => quote!(()),
+    };
     let response_doc = match &args.response_model {
         Some(m) => quote!(.response::<#m>()),
-        None => quote!(),
+        None => quote!(.returns::<#ret_ty>()),
     };
+    let extra_responses = args.responses.iter().map(|(code, ty, d)| {
+        let d = match d {
+            Some(d) => quote!(::core::option::Option::Some(#d)),
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(.error_response::<#ty>(
+            match ::fastrs::http::StatusCode::from_u16(#code) {
+                ::core::result::Result::Ok(s) => s,
+                ::core::result::Result::Err(_) => ::fastrs::http::StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            #d,
+        ))
+    });
     let ret_span = match &func.sig.output {
         syn::ReturnType::Type(_, t) => t.span(),
         syn::ReturnType::Default => name.span(),
@@ -634,6 +703,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                 .include_in_schema(#include)
                 #(#docs)*
                 #response_doc
+                #(#extra_responses)*
             }
         }
     }

@@ -49,6 +49,35 @@ pub struct App {
     pub(crate) routes: Vec<Route>,
     pub(crate) limits: BodyLimits,
     pub(crate) redirect_slashes: bool,
+    pub(crate) meta: Meta,
+}
+
+/// The documentation settings of an app (FastAPI's constructor arguments).
+#[derive(Debug, Clone)]
+pub(crate) struct Meta {
+    pub(crate) summary: Option<String>,
+    pub(crate) contact: Option<crate::openapi::Contact>,
+    pub(crate) license: Option<crate::openapi::License>,
+    pub(crate) servers: Vec<(String, Option<String>)>,
+    pub(crate) tags: Vec<(String, Option<String>)>,
+    pub(crate) openapi_url: Option<String>,
+    pub(crate) docs_url: Option<String>,
+    pub(crate) redoc_url: Option<String>,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        Meta {
+            summary: None,
+            contact: None,
+            license: None,
+            servers: Vec::new(),
+            tags: Vec::new(),
+            openapi_url: Some("/openapi.json".into()),
+            docs_url: Some("/docs".into()),
+            redoc_url: Some("/redoc".into()),
+        }
+    }
 }
 
 impl Default for App {
@@ -60,6 +89,7 @@ impl Default for App {
             routes: Vec::new(),
             limits: BodyLimits::default(),
             redirect_slashes: true,
+            meta: Meta::default(),
         }
     }
 }
@@ -86,6 +116,64 @@ impl App {
     pub fn description(mut self, d: impl Into<String>) -> Self {
         self.description = Some(d.into());
         self
+    }
+
+    /// A short summary of the API (OpenAPI `info.summary`).
+    pub fn summary(mut self, s: impl Into<String>) -> Self {
+        self.meta.summary = Some(s.into());
+        self
+    }
+
+    /// The API's contact (OpenAPI `info.contact`).
+    pub fn contact(mut self, c: crate::openapi::Contact) -> Self {
+        self.meta.contact = Some(c);
+        self
+    }
+
+    /// The API's license (OpenAPI `info.license`).
+    pub fn license(mut self, l: crate::openapi::License) -> Self {
+        self.meta.license = Some(l);
+        self
+    }
+
+    /// Adds a server (OpenAPI `servers`).
+    pub fn server(mut self, url: impl Into<String>, description: Option<&str>) -> Self {
+        self.meta
+            .servers
+            .push((url.into(), description.map(str::to_owned)));
+        self
+    }
+
+    /// Describes a tag (FastAPI's `openapi_tags`).
+    pub fn tag(mut self, name: impl Into<String>, description: Option<&str>) -> Self {
+        self.meta
+            .tags
+            .push((name.into(), description.map(str::to_owned)));
+        self
+    }
+
+    /// Where the OpenAPI document is served (default `/openapi.json`); `None`
+    /// disables it, and with it the docs pages.
+    pub fn openapi_url(mut self, url: Option<&str>) -> Self {
+        self.meta.openapi_url = url.map(str::to_owned);
+        self
+    }
+
+    /// Where Swagger UI is served (default `/docs`); `None` disables it.
+    pub fn docs_url(mut self, url: Option<&str>) -> Self {
+        self.meta.docs_url = url.map(str::to_owned);
+        self
+    }
+
+    /// Where ReDoc is served (default `/redoc`); `None` disables it.
+    pub fn redoc_url(mut self, url: Option<&str>) -> Self {
+        self.meta.redoc_url = url.map(str::to_owned);
+        self
+    }
+
+    /// The OpenAPI document of the app's routes.
+    pub fn openapi(&self) -> serde_json::Value {
+        crate::openapi::document(self)
     }
 
     /// Adds a route.
@@ -128,10 +216,27 @@ impl App {
     /// # Panics
     /// When two routes conflict (the same method and path, or paths matchit
     /// cannot tell apart): a programming error, reported at start-up.
-    pub fn into_service(self) -> AppService {
+    pub fn into_service(mut self) -> AppService {
+        self.add_docs_routes();
         AppService {
             inner: Arc::new(Inner::build(self)),
         }
+    }
+
+    /// Builds the OpenAPI document once and adds the routes that serve it
+    /// (from memory) and the docs pages.
+    fn add_docs_routes(&mut self) {
+        let Some(openapi_url) = self.meta.openapi_url.clone() else {
+            return;
+        };
+        let doc = bytes::Bytes::from(serde_json::to_vec(&self.openapi()).unwrap_or_default());
+        let route = crate::Route::new(Method::GET, openapi_url.clone(), move |_| {
+            let doc = doc.clone();
+            async move { crate::response::raw_json_response(StatusCode::OK, doc) }
+        })
+        .name("openapi")
+        .include_in_schema(false);
+        self.routes.push(route);
     }
 }
 

@@ -48,6 +48,7 @@ pub mod http_error;
 pub mod json_error;
 pub mod lax;
 pub mod model;
+pub mod openapi;
 pub mod request;
 pub mod response;
 pub mod routing;

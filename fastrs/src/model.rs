@@ -23,6 +23,8 @@ pub enum Missing<T> {
     Required,
     /// The declared default.
     Default(fn() -> T),
+    /// Required even for `Option` (`#[field(required)]`: present, maybe null).
+    Always,
 }
 
 /// Slow path for one field: finds it by its JSON name, converts it, checks its
@@ -42,13 +44,11 @@ pub fn field<T: FromJson + Check>(
     let out = match map.get(name) {
         None => match missing {
             Missing::Default(f) => Some(f()),
-            Missing::Required => match T::when_missing() {
-                Some(v) => Some(v),
-                None => {
-                    errors.push(loc, object.clone(), Invalid::missing());
-                    None
-                }
-            },
+            Missing::Required if T::when_missing().is_some() => T::when_missing(),
+            Missing::Required | Missing::Always => {
+                errors.push(loc, object.clone(), Invalid::missing());
+                None
+            }
         },
         Some(raw) => T::from_json_checked(raw, constraints, loc, errors),
     };
@@ -72,6 +72,7 @@ pub fn fast_field<T: FromJson + Check>(
         None => match missing {
             Missing::Default(f) => Ok(f()),
             Missing::Required => T::when_missing().ok_or("missing field"),
+            Missing::Always => Err("missing field"),
         },
     }
 }
@@ -136,6 +137,7 @@ pub fn field_schema(
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
     let num = |b: Bound| b.to_json();
     let obj = schema.ensure_object();
+    let bare_ref = obj.len() == 1 && obj.contains_key("$ref");
     let mut put = |k: &str, v: Value| {
         obj.insert(k.to_owned(), v);
     };
@@ -168,7 +170,10 @@ pub fn field_schema(
     if let Some(p) = constraints.pattern {
         put("pattern", Value::from(p.source()));
     }
-    put("title", Value::from(title));
+    // A bare reference (a nested model) carries no title, as in Pydantic.
+    if !bare_ref {
+        put("title", Value::from(title));
+    }
     if let Some(d) = description {
         put("description", Value::from(d));
     }

@@ -47,6 +47,13 @@ pub trait IntoResponse: Sized {
         set_status(&mut r, status);
         r
     }
+
+    /// The JSON Schema of the success body, for the OpenAPI document; `None`
+    /// documents an untyped JSON body. Models give their schema; `Result` and
+    /// `(StatusCode, T)` give `T`'s.
+    fn response_schema(_: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
+        None
+    }
 }
 
 /// Sets `status`, removing the body where that status forbids one.
@@ -160,6 +167,9 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
             Err(e) => e.into_response(),
         }
     }
+    fn response_schema(g: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
+        T::response_schema(g)
+    }
 }
 
 /// An explicit status for a value: `(StatusCode::ACCEPTED, Json(v))`.
@@ -169,6 +179,9 @@ impl<T: IntoResponse> IntoResponse for (StatusCode, T) {
     }
     fn into_response_with_status(self, _: StatusCode) -> Response {
         self.into_response()
+    }
+    fn response_schema(g: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
+        T::response_schema(g)
     }
 }
 

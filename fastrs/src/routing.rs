@@ -60,8 +60,13 @@ pub struct Operation {
     pub params: Vec<ParamDoc>,
     /// The JSON request body's schema, and whether it is required.
     pub body: Option<(SchemaFn, bool)>,
-    /// The success response's schema.
+    /// The success response's schema: from `response_model`, else from the
+    /// return type (`None`: an untyped JSON response, documented as `{}`).
     pub response: Option<SchemaFn>,
+    /// The return type's schema, when it declares one (models do).
+    pub returns: Option<fn(&mut schemars::SchemaGenerator) -> Option<schemars::Schema>>,
+    /// Additional documented responses: status, schema, description.
+    pub responses: Vec<(StatusCode, Option<SchemaFn>, Option<Cow<'static, str>>)>,
 }
 
 impl Default for Operation {
@@ -77,6 +82,8 @@ impl Default for Operation {
             params: Vec::new(),
             body: None,
             response: None,
+            returns: None,
+            responses: Vec::new(),
         }
     }
 }
@@ -197,6 +204,26 @@ impl Route {
     /// Documents the JSON request body as `T`.
     pub fn body<T: schemars::JsonSchema>(mut self, required: bool) -> Self {
         self.operation.body = Some((|g| g.subschema_for::<T>(), required));
+        self
+    }
+
+    /// Documents the success response from the handler's return type `R`.
+    pub fn returns<R: crate::IntoResponse>(mut self) -> Self {
+        self.operation.returns = Some(R::response_schema);
+        self
+    }
+
+    /// Documents an additional response (`responses(404 = ErrorMessage)`).
+    pub fn error_response<T: schemars::JsonSchema>(
+        mut self,
+        status: StatusCode,
+        description: Option<&'static str>,
+    ) -> Self {
+        self.operation.responses.push((
+            status,
+            Some(|g| g.subschema_for::<T>()),
+            description.map(Cow::Borrowed),
+        ));
         self
     }
 

@@ -1,0 +1,401 @@
+//! OpenAPI 3.1: the document FastAPI generates, from the same declarations
+//! that validate requests.
+//!
+//! Nothing is written twice: each route's [`Operation`](crate::routing::Operation)
+//! carries its parameters' `ParamSpec`s (constraints included), its body and
+//! response types, and this module turns them into an OpenAPI 3.1 document
+//! following FastAPI's conventions (operation ids, summaries, titles, the 422
+//! response and its `HTTPValidationError` component, `anyOf` with `null` for
+//! optional values). The document is built once when the app is frozen and
+//! served from memory. Schemas come from schemars, with definitions placed
+//! under `#/components/schemas`.
+
+use http::StatusCode;
+use schemars::generate::SchemaSettings;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::app::App;
+use crate::model::field_schema;
+use crate::request::Source;
+use crate::routing::{Operation, ParamDoc};
+
+/// Contact information of the API (`info.contact`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Contact {
+    /// The contact's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// An email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// The API's license (`info.license`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct License {
+    /// The license's name, e.g. `"MIT"`.
+    pub name: String,
+    /// An SPDX identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// A URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Python's `str.title()`, then `_` → space: `"x-api-key"` → `"X-Api-Key"`,
+/// `"item_id"` → `"Item Id"`; FastAPI's titles and summaries.
+pub fn python_title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_letter = false;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if prev_letter {
+                out.extend(c.to_lowercase());
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            prev_letter = true;
+        } else {
+            out.push(c);
+            prev_letter = false;
+        }
+    }
+    out.replace('_', " ")
+}
+
+/// FastAPI's operation id: name + path with non-word characters as `_`, then the method.
+pub fn operation_id(name: &str, path: &str, method: &str) -> String {
+    let raw: String = format!("{name}{path}")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{raw}_{}", method.to_ascii_lowercase())
+}
+
+fn source_rank(s: Source) -> u8 {
+    match s {
+        Source::Path => 0,
+        Source::Query => 1,
+        Source::Header => 2,
+        Source::Cookie => 3,
+    }
+}
+
+fn parameter(p: &ParamDoc, gen: &mut schemars::SchemaGenerator) -> Value {
+    let spec = p.spec;
+    let default = p.default.map(|f| f());
+    let schema = field_schema(
+        (p.schema)(gen),
+        &spec.constraints,
+        &python_title(spec.name),
+        spec.description,
+        default,
+        spec.example,
+    );
+    let mut schema = schema.to_value();
+    if spec.deprecated {
+        if let Value::Object(m) = &mut schema {
+            m.insert("deprecated".into(), Value::Bool(true));
+        }
+    }
+    let mut m = Map::new();
+    m.insert("name".into(), spec.name.into());
+    m.insert("in".into(), spec.source.as_str().into());
+    m.insert(
+        "required".into(),
+        (p.required || spec.source == Source::Path).into(),
+    );
+    m.insert("schema".into(), schema);
+    if let Some(d) = spec.description {
+        m.insert("description".into(), d.into());
+    }
+    if spec.deprecated {
+        m.insert("deprecated".into(), true.into());
+    }
+    Value::Object(m)
+}
+
+fn json_content(schema: Value) -> Value {
+    json!({"application/json": {"schema": schema}})
+}
+
+fn operation(
+    op: &Operation,
+    method: &str,
+    path: &str,
+    gen: &mut schemars::SchemaGenerator,
+    uses_422: &mut bool,
+) -> Value {
+    let mut m = Map::new();
+    if !op.tags.is_empty() {
+        m.insert("tags".into(), json!(op.tags));
+    }
+    let summary = op
+        .summary
+        .as_deref()
+        .map(str::to_owned)
+        .unwrap_or_else(|| python_title(&op.name));
+    m.insert("summary".into(), summary.into());
+    if let Some(d) = op.description.as_deref().filter(|d| !d.is_empty()) {
+        let d = d.split('\u{c}').next().unwrap_or("").trim();
+        m.insert("description".into(), d.into());
+    }
+    let op_id = operation_id(&op.name, path, method);
+    m.insert("operationId".into(), op_id.clone().into());
+    let mut params: Vec<&ParamDoc> = op
+        .params
+        .iter()
+        .filter(|p| p.spec.include_in_schema)
+        .collect();
+    params.sort_by_key(|p| source_rank(p.spec.source));
+    if !params.is_empty() {
+        let list: Vec<Value> = params.iter().map(|p| parameter(p, gen)).collect();
+        m.insert("parameters".into(), Value::Array(list));
+    }
+    if let Some((schema, required)) = op.body {
+        let mut body = Map::new();
+        if required {
+            body.insert("required".into(), true.into());
+        }
+        body.insert("content".into(), json_content(schema(gen).to_value()));
+        m.insert("requestBody".into(), Value::Object(body));
+    }
+
+    let mut responses = Map::new();
+    let status = op.status.as_u16();
+    let mut main = Map::new();
+    main.insert("description".into(), "Successful Response".into());
+    if status >= 200 && ![204, 205, 304].contains(&status) {
+        let schema = match (op.response, op.returns) {
+            (Some(f), _) => Some(f(gen)),
+            (None, Some(f)) => f(gen),
+            (None, None) => None,
+        };
+        let mut schema = schema.map(|s| s.to_value()).unwrap_or_else(|| json!({}));
+        if let Value::Object(s) = &mut schema {
+            if !s.is_empty() && !s.contains_key("$ref") {
+                s.insert(
+                    "title".into(),
+                    python_title(&format!("Response_{op_id}")).into(),
+                );
+            }
+        }
+        main.insert("content".into(), json_content(schema));
+    }
+    responses.insert(status.to_string(), Value::Object(main));
+    for (code, schema, description) in &op.responses {
+        let description = description
+            .as_deref()
+            .map(str::to_owned)
+            .or_else(|| code.canonical_reason().map(str::to_owned))
+            .unwrap_or_else(|| "Additional Response".into());
+        let mut r = Map::new();
+        r.insert("description".into(), description.into());
+        if let Some(f) = schema {
+            r.insert("content".into(), json_content(f(gen).to_value()));
+        }
+        responses.insert(code.as_u16().to_string(), Value::Object(r));
+    }
+    let declares_422 = op
+        .responses
+        .iter()
+        .any(|(c, _, _)| *c == StatusCode::UNPROCESSABLE_ENTITY);
+    if (!params.is_empty() || op.body.is_some()) && !declares_422 {
+        *uses_422 = true;
+        responses.insert(
+            "422".into(),
+            json!({"description": "Validation Error",
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}),
+        );
+    }
+    m.insert("responses".into(), Value::Object(responses));
+    if op.deprecated {
+        m.insert("deprecated".into(), true.into());
+    }
+    Value::Object(m)
+}
+
+/// The OpenAPI 3.1 document of `app`.
+///
+/// ```
+/// use fastrs::prelude::*;
+/// #[get("/items/{item_id}")]
+/// async fn read_item(item_id: i64) -> Json<serde_json::Value> { Json(serde_json::json!({})) }
+/// let doc = fastrs::openapi::document(&App::new().route(read_item));
+/// assert_eq!(doc["paths"]["/items/{item_id}"]["get"]["operationId"], "read_item_items__item_id__get");
+/// ```
+pub fn document(app: &App) -> Value {
+    let mut gen = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .into_generator();
+    let mut paths = Map::new();
+    let mut uses_422 = false;
+    for route in app.routes() {
+        let op = route.operation();
+        if !op.include_in_schema {
+            continue;
+        }
+        let method = route.method().as_str().to_ascii_lowercase();
+        let item = paths
+            .entry(route.path().to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        let value = operation(op, &method, route.path(), &mut gen, &mut uses_422);
+        if let Value::Object(item) = item {
+            item.insert(method, value);
+        }
+    }
+    let mut schemas: Vec<(String, Value)> = gen.take_definitions(true).into_iter().collect();
+    if uses_422 {
+        schemas.push(("HTTPValidationError".into(), http_validation_error()));
+        schemas.push(("ValidationError".into(), validation_error()));
+    }
+    schemas.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let meta = &app.meta;
+    let mut info = Map::new();
+    info.insert("title".into(), app.title.clone().into());
+    if let Some(s) = &meta.summary {
+        info.insert("summary".into(), s.clone().into());
+    }
+    if let Some(d) = &app.description {
+        info.insert("description".into(), d.clone().into());
+    }
+    if let Some(c) = &meta.contact {
+        info.insert("contact".into(), json!(c));
+    }
+    if let Some(l) = &meta.license {
+        info.insert("license".into(), json!(l));
+    }
+    info.insert("version".into(), app.version.clone().into());
+
+    let mut doc = Map::new();
+    doc.insert("openapi".into(), "3.1.0".into());
+    doc.insert("info".into(), Value::Object(info));
+    if !meta.servers.is_empty() {
+        let servers: Vec<Value> = meta
+            .servers
+            .iter()
+            .map(|(url, d)| match d {
+                Some(d) => json!({"url": url, "description": d}),
+                None => json!({"url": url}),
+            })
+            .collect();
+        doc.insert("servers".into(), Value::Array(servers));
+    }
+    doc.insert("paths".into(), Value::Object(paths));
+    if !schemas.is_empty() {
+        doc.insert(
+            "components".into(),
+            json!({"schemas": Value::Object(schemas.into_iter().collect())}),
+        );
+    }
+    if !meta.tags.is_empty() {
+        let tags: Vec<Value> = meta
+            .tags
+            .iter()
+            .map(|(name, d)| match d {
+                Some(d) => json!({"name": name, "description": d}),
+                None => json!({"name": name}),
+            })
+            .collect();
+        doc.insert("tags".into(), Value::Array(tags));
+    }
+    let mut doc = Value::Object(doc);
+    normalize(&mut doc);
+    doc
+}
+
+fn http_validation_error() -> Value {
+    json!({"properties": {"detail": {"items": {"$ref": "#/components/schemas/ValidationError"},
+        "type": "array", "title": "Detail"}}, "type": "object", "title": "HTTPValidationError"})
+}
+
+fn validation_error() -> Value {
+    json!({"properties": {
+        "loc": {"items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}, "type": "array", "title": "Location"},
+        "msg": {"type": "string", "title": "Message"},
+        "type": {"type": "string", "title": "Error Type"},
+        "input": {"title": "Input"},
+        "ctx": {"type": "object", "title": "Context"}},
+        "type": "object", "required": ["loc", "msg", "type"], "title": "ValidationError"})
+}
+
+/// Keywords that belong to the non-null branch when `"type": [T, "null"]`
+/// becomes `anyOf`.
+const TYPE_KEYWORDS: &[&str] = &[
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "items",
+    "minItems",
+    "maxItems",
+    "enum",
+    "properties",
+    "required",
+    "additionalProperties",
+];
+
+const NUMBER_FORMATS: &[&str] = &[
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "uint", "int",
+    "float", "double",
+];
+
+/// FastAPI's schema style: optional values as `anyOf: [T, {"type": "null"}]`,
+/// no integer/float `format`s.
+fn normalize(v: &mut Value) {
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(normalize),
+        Value::Object(m) => {
+            if m.get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| NUMBER_FORMATS.contains(&f))
+            {
+                m.remove("format");
+            }
+            let nullable = match m.get("type") {
+                Some(Value::Array(t)) if t.len() == 2 && t.contains(&json!("null")) => {
+                    t.iter().find(|x| *x != &json!("null")).cloned()
+                }
+                _ => None,
+            };
+            if let Some(t) = nullable {
+                let mut branch = Map::new();
+                branch.insert("type".into(), t);
+                for k in TYPE_KEYWORDS {
+                    if let Some(x) = m.remove(*k) {
+                        branch.insert((*k).into(), x);
+                    }
+                }
+                m.remove("type");
+                let rest = std::mem::take(m);
+                m.insert(
+                    "anyOf".into(),
+                    json!([Value::Object(branch), {"type": "null"}]),
+                );
+                m.extend(rest);
+            }
+            m.values_mut().for_each(normalize);
+        }
+        _ => {}
+    }
+}
