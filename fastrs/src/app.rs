@@ -337,7 +337,12 @@ impl AppService {
     pub async fn handle(&self, req: Request<RequestBody>) -> Response {
         let inner = &*self.inner;
         let (parts, body) = req.into_parts();
-        let decoded = percent_encoding::percent_decode_str(parts.uri.path()).decode_utf8_lossy();
+        let raw = parts.uri.path();
+        let decoded = if raw.contains('%') {
+            percent_encoding::percent_decode_str(raw).decode_utf8_lossy()
+        } else {
+            Cow::Borrowed(raw)
+        };
         let matched = match inner.router.at(&decoded) {
             Ok(m) => m,
             Err(_) => return self.not_found(&parts, &decoded),
