@@ -82,7 +82,11 @@ struct Running {
 
 async fn start(config: Config) -> Running {
     let gate = Arc::new(Gate::default());
-    let server = Server::bind(app(gate.clone()), config).await.unwrap();
+    start_with(app(gate.clone()), gate, config).await
+}
+
+async fn start_with(app: App, gate: Arc<Gate>, config: Config) -> Running {
+    let server = Server::bind(app, config).await.unwrap();
     let addr = server.local_addr();
     assert_ne!(addr.port(), 0);
     let (stop, stopped) = oneshot::channel::<()>();
@@ -363,4 +367,46 @@ async fn an_oversized_content_length_is_refused_with_413_before_the_body_is_read
     assert_eq!(resp.json(), json!({"detail": "Payload Too Large"}));
     // ...and the server does close the connection instead of draining 10 MB.
     assert!(closes_within(&mut conn, PATIENCE).await);
+}
+
+#[tokio::test]
+async fn the_hello_app_over_a_real_socket() {
+    let mut server = start_with(hello::app(), Arc::default(), config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    let r = get(&mut conn, "/").await;
+    assert_eq!(
+        (r.status, r.json()),
+        (200, json!({"message": "Hello, World"}))
+    );
+    let r = get(&mut conn, "/items/5?q=somequery").await;
+    assert_eq!(r.json(), json!({"item_id": 5, "query": "somequery"}));
+    let r = get(&mut conn, "/items/abc").await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["detail"][0]["type"], "int_parsing");
+    let r = get(&mut conn, "/openapi.json").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["info"]["title"], "Hello");
+    server.shutdown();
+    timeout(PATIENCE, &mut server.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_is_answered_408() {
+    let gate = Arc::new(Gate::default());
+    let app = app(gate.clone()).body_timeout(Duration::from_millis(500));
+    let _server = start_with(app, gate, config()).await;
+    let mut conn = TcpStream::connect(_server.addr).await.unwrap();
+    conn.write_all(b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789")
+        .await
+        .unwrap();
+    let r = timeout(PATIENCE, read_response(&mut conn))
+        .await
+        .expect("an answer");
+    assert_eq!(r.status, 408);
+    assert_eq!(r.json(), json!({"detail": "Request Timeout"}));
+    assert_eq!(r.header("connection"), Some("close"));
 }
