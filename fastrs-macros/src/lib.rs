@@ -24,6 +24,12 @@ macro_rules! route_attr {
 }
 route_attr!(get, post, put, patch, delete, head, options);
 
+/// Declares a dependency (FastAPI's `Depends`): see the `fastrs` crate's documentation.
+#[proc_macro_attribute]
+pub fn dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand_dependency(attr.into(), item.into()).into()
+}
+
 /// Derives a Pydantic-style model: see the `fastrs` crate's documentation.
 #[proc_macro_derive(Model, attributes(field, model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {

@@ -225,6 +225,12 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Src {
+    /// `Depends<D>`: resolved first, as FastAPI solves sub-dependencies first.
+    Depends,
+    /// `Fresh<D>`: a dependency not taken from the request's cache.
+    Fresh,
+    /// `State<T>`: the app's state.
+    State,
     Path,
     Query,
     Header,
@@ -237,6 +243,27 @@ struct Param {
     ty: Type,
     src: Src,
     opts: FieldOpts,
+    /// `D` of `Depends<D>`, `T` of `State<T>`.
+    inner: Option<Type>,
+}
+
+/// `Depends<D>`, `Fresh<D>`, `State<T>`, read from the type's tokens.
+fn special(ty: &Type) -> Option<(Src, Type)> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    let src = match seg.ident.to_string().as_str() {
+        "Depends" => Src::Depends,
+        "Fresh" => Src::Fresh,
+        "State" => Src::State,
+        _ => return None,
+    };
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some((src, t.clone())),
+        _ => None,
+    }
 }
 
 pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -264,6 +291,47 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
         .map(|a| path_params(&a.path.value()))
         .unwrap_or_default();
 
+    let params = parse_params(&mut func, &template_params, false, &mut errors);
+    if let Some(a) = &args {
+        for t in &template_params {
+            if !params.iter().any(|p| p.src == Src::Path && p.ident == t) {
+                errors.at(
+                    &a.path,
+                    format!("path parameter `{t}` is missing from the function's parameters"),
+                );
+            }
+        }
+    }
+    let bodies: Vec<&Param> = params.iter().filter(|p| p.src == Src::Body).collect();
+    for extra in bodies.iter().skip(1) {
+        errors.at(
+            &extra.ident,
+            "only one body parameter is supported; group the fields in one model",
+        );
+    }
+    if !func.sig.generics.params.is_empty() {
+        errors.at(&func.sig.generics, "handlers cannot be generic");
+    }
+
+    let Some(args) = args.filter(|_| errors_ok(&errors)) else {
+        // Re-emit the function unchanged beside the errors so that the rest of
+        // the crate (and rust-analyzer) still sees it.
+        let mut ts = errors.into_compile_error();
+        ts.extend(func.into_token_stream());
+        return ts;
+    };
+    generate(method, args, func, params)
+}
+
+/// Reads the parameters of a handler or dependency, stripping their
+/// attributes; `template_params` are the `{names}` of the route's path.
+fn parse_params(
+    func: &mut ItemFn,
+    template_params: &[String],
+    is_dep: bool,
+    errors: &mut Errors,
+) -> Vec<Param> {
+    let fn_ident = func.sig.ident.clone();
     let mut params = Vec::new();
     for arg in func.sig.inputs.iter_mut() {
         let FnArg::Typed(pt) = arg else {
@@ -278,7 +346,7 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
             continue;
         };
         let ident = pi.ident.clone();
-        if ident == func.sig.ident {
+        if ident == fn_ident {
             errors.at(
                 &ident,
                 format!(
@@ -323,6 +391,22 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
             }
         }
         pt.attrs = kept;
+        if let Some((kind, inner)) = special(&ty) {
+            if src.is_some() {
+                errors.at(
+                    &ident,
+                    "a `Depends`, `Fresh` or `State` parameter takes no source attribute",
+                );
+            }
+            params.push(Param {
+                ident,
+                ty,
+                src: kind,
+                opts: FieldOpts::default(),
+                inner: Some(inner),
+            });
+            continue;
+        }
         let name = ident.to_string();
         let in_template = template_params.contains(&name);
         let src = src.unwrap_or(if in_template {
@@ -332,7 +416,7 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
         } else {
             Src::Body
         });
-        let opts = FieldOpts::parse(opts, PARAM_OPTIONS, &mut errors);
+        let opts = FieldOpts::parse(opts, PARAM_OPTIONS, errors);
         if src == Src::Body && !opts_empty(&opts) {
             errors.at(
                 &ident,
@@ -340,10 +424,10 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
             );
         }
         if src != Src::Body {
-            opts.check_applies(shape(&ty), &ty, &mut errors);
+            opts.check_applies(shape(&ty), &ty, errors);
         }
         if src == Src::Path {
-            if !in_template {
+            if !in_template && !is_dep {
                 errors.at(
                     &ident,
                     format!("`{name}` is marked #[path] but the route path has no `{{{name}}}`"),
@@ -359,42 +443,21 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
                 errors.at(&ident, "a path parameter cannot have a default");
             }
         }
+        if is_dep && src == Src::Body {
+            errors.at(
+                &ty,
+                "a dependency cannot read the request body; take the model in the handler",
+            );
+        }
         params.push(Param {
             ident,
             ty,
             src,
             opts,
+            inner: None,
         });
     }
-    if let Some(a) = &args {
-        for t in &template_params {
-            if !params.iter().any(|p| p.src == Src::Path && p.ident == t) {
-                errors.at(
-                    &a.path,
-                    format!("path parameter `{t}` is missing from the function's parameters"),
-                );
-            }
-        }
-    }
-    let bodies: Vec<&Param> = params.iter().filter(|p| p.src == Src::Body).collect();
-    for extra in bodies.iter().skip(1) {
-        errors.at(
-            &extra.ident,
-            "only one body parameter is supported; group the fields in one model",
-        );
-    }
-    if !func.sig.generics.params.is_empty() {
-        errors.at(&func.sig.generics, "handlers cannot be generic");
-    }
-
-    let Some(args) = args.filter(|_| errors_ok(&errors)) else {
-        // Re-emit the function unchanged beside the errors so that the rest of
-        // the crate (and rust-analyzer) still sees it.
-        let mut ts = errors.into_compile_error();
-        ts.extend(func.into_token_stream());
-        return ts;
-    };
-    generate(method, args, func, params)
+    params
 }
 
 fn errors_ok(e: &Errors) -> bool {
@@ -450,38 +513,25 @@ fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>) -> TokenStream {
-    let name = &func.sig.ident;
-    let vis = &func.vis;
-    let name_str = args
-        .name
-        .as_ref()
-        .map(LitStr::value)
-        .unwrap_or_else(|| name.to_string());
-    let method_ident = format_ident!("{}", method.to_uppercase());
-    let path = &args.path;
-    let status = args.status.unwrap_or(200);
-    let is_async = func.sig.asyncness.is_some();
+/// The extraction code shared by routes and dependencies: statics of the
+/// parameter specs, the statements that extract every parameter into
+/// `__errors` (a `&mut ValidationErrors`), and the documentation statements
+/// over `__op` (a `&mut Operation`). `ret_err` returns a response early.
+struct Extraction {
+    statics: Vec<TokenStream>,
+    body_read: TokenStream,
+    body_finish: TokenStream,
+    extract: Vec<TokenStream>,
+    docs: Vec<TokenStream>,
+}
 
-    // The handler keeps its signature and body, as an inherent fn.
-    let mut handler = func.clone();
-    handler.sig.ident = format_ident!("handler");
-    handler.vis = syn::Visibility::Public(Default::default());
-    let outer_attrs: Vec<&syn::Attribute> = func
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("allow"))
-        .collect();
-
-    let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
-    params.sort_by_key(|p| p.src);
-
+fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
     let mut statics = Vec::new();
     let mut extract = Vec::new();
     let mut docs = Vec::new();
     let mut body_read = TokenStream::new();
     let mut body_finish = TokenStream::new();
-    for p in &params {
+    for p in params {
         let ident = &p.ident;
         let ty = &p.ty;
         let span = ty.span();
@@ -489,11 +539,41 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
             body_read = quote_spanned! {span=>
                 let __body = match __cx.json_body::<#ty>().await {
                     ::core::result::Result::Ok(b) => b,
-                    ::core::result::Result::Err(r) => return r,
+                    ::core::result::Result::Err(r) => #ret_err,
                 };
             };
-            body_finish = quote_spanned! {span=> let #ident = ::fastrs::request::finish_body::<#ty>(__body, &mut __errors); };
-            docs.push(quote_spanned! {span=> .body::<#ty>(true) });
+            body_finish = quote_spanned! {span=> let #ident = ::fastrs::request::finish_body::<#ty>(__body, __errors); };
+            docs.push(quote_spanned! {span=>
+                __op.body = ::core::option::Option::Some((|g| g.subschema_for::<#ty>(), true));
+            });
+            continue;
+        }
+        if let (Some(inner), Src::Depends | Src::Fresh) = (&p.inner, p.src) {
+            let (method, wrap) = if p.src == Src::Depends {
+                (quote_spanned!(span=> depends), quote!(::fastrs::Depends))
+            } else {
+                (
+                    quote_spanned!(span=> depends_fresh),
+                    quote!(::fastrs::Fresh),
+                )
+            };
+            extract.push(quote_spanned! {span=>
+                let #ident = match __cx.#method::<#inner>(__errors).await {
+                    ::core::result::Result::Ok(v) => v.map(#wrap),
+                    ::core::result::Result::Err(r) => #ret_err,
+                };
+            });
+            docs.push(quote_spanned! {span=> <#inner as ::fastrs::Dependency>::document(__op); });
+            continue;
+        }
+        if let (Some(inner), Src::State) = (&p.inner, p.src) {
+            extract.push(quote_spanned! {span=>
+                let #ident = __cx.state::<#inner>().map(::fastrs::State);
+                if #ident.is_none() {
+                    let r = ::fastrs::dependency::missing_state::<#inner>();
+                    #ret_err
+                }
+            });
             continue;
         }
         let (source, wire) = match p.src {
@@ -501,7 +581,9 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
             Src::Query => (quote!(Query), ident.to_string()),
             Src::Header => (quote!(Header), ident.to_string().replace('_', "-")),
             Src::Cookie => (quote!(Cookie), ident.to_string()),
-            Src::Body => unreachable!("bodies are handled above"),
+            Src::Body | Src::Depends | Src::Fresh | Src::State => {
+                unreachable!("handled above")
+            }
         };
         let wire = match &p.opts.alias {
             Some(a) => a.value(),
@@ -564,42 +646,94 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
             })),
         };
         extract.push(quote_spanned! {span=>
-            let #ident = __cx.#method::<#inner>(&#spec, #default, &mut __errors);
+            let #ident = __cx.#method::<#inner>(&#spec, #default, __errors);
         });
         docs.push(quote_spanned! {span=>
-            .param(::fastrs::routing::ParamDoc {
+            __op.params.push(::fastrs::routing::ParamDoc {
                 spec: &#spec,
                 required: #required,
                 schema: |g| g.subschema_for::<#ty>(),
                 default: #default_json,
-            })
+            });
         });
     }
 
-    let unwrap_names: Vec<&syn::Ident> = params.iter().map(|p| &p.ident).collect();
-    let somes = unwrap_names
+    Extraction {
+        statics,
+        body_read,
+        body_finish,
+        extract,
+        docs,
+    }
+}
+
+/// `let (Some(a), Some(b)) = (a, b) else { <on_missing> };`
+fn unpack(params: &[Param], on_missing: TokenStream) -> TokenStream {
+    let names: Vec<&syn::Ident> = params.iter().map(|p| &p.ident).collect();
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    let somes = names
         .iter()
         .map(|n| quote!(::core::option::Option::Some(#n)));
-    let unpack = if unwrap_names.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            let (#(#somes,)*) = (#(#unwrap_names,)*) else {
-                return ::fastrs::IntoResponse::into_response(__errors);
-            };
+    quote! {
+        let (#(#somes,)*) = (#(#names,)*) else { #on_missing };
+    }
+}
+
+fn is_result(output: &syn::ReturnType) -> bool {
+    match output {
+        syn::ReturnType::Type(_, t) => {
+            matches!(&**t, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result"))
         }
-    };
+        syn::ReturnType::Default => false,
+    }
+}
+
+fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>) -> TokenStream {
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let name_str = args
+        .name
+        .as_ref()
+        .map(LitStr::value)
+        .unwrap_or_else(|| name.to_string());
+    let method_ident = format_ident!("{}", method.to_uppercase());
+    let path = &args.path;
+    let status = args.status.unwrap_or(200);
+    let is_async = func.sig.asyncness.is_some();
+
+    // The handler keeps its signature and body, as an inherent fn.
+    let mut handler = func.clone();
+    handler.sig.ident = format_ident!("handler");
+    handler.vis = syn::Visibility::Public(Default::default());
+    let outer_attrs: Vec<&syn::Attribute> = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("allow"))
+        .collect();
+
+    let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
+    params.sort_by_key(|p| p.src);
+
+    let ret_err = quote!(return r);
+    let Extraction {
+        statics,
+        body_read,
+        body_finish,
+        extract,
+        docs,
+    } = extraction(&params, &ret_err);
+    let unpack = unpack(
+        &params,
+        quote!(return ::fastrs::IntoResponse::into_response(::core::mem::take(__errors));),
+    );
     let call = if is_async {
         quote!(#name::handler(#(#call_args),*).await)
     } else {
         quote!(::fastrs::routing::run_blocking(move || #name::handler(#(#call_args),*)).await)
     };
-    let is_result = match &func.sig.output {
-        syn::ReturnType::Type(_, t) => {
-            matches!(&**t, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result"))
-        }
-        syn::ReturnType::Default => false,
-    };
+    let is_result = is_result(&func.sig.output);
     let convert = match &args.response_model {
         None => quote!(),
         Some(model) => {
@@ -682,11 +816,17 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                     #path,
                     |mut __cx: ::fastrs::RequestContext| async move {
                         #body_read
-                        let mut __errors = ::fastrs::ValidationErrors::new();
+                        let mut __all_errors = ::fastrs::ValidationErrors::new();
+                        let __errors = &mut __all_errors;
+                        if let ::core::result::Result::Err(r) =
+                            __cx.run_route_dependencies(__errors).await
+                        {
+                            return r;
+                        }
                         #(#extract)*
                         #body_finish
                         if !__errors.is_empty() {
-                            return ::fastrs::IntoResponse::into_response(__errors);
+                            return ::fastrs::IntoResponse::into_response(__all_errors);
                         }
                         #unpack
                         let __ret = #call;
@@ -701,9 +841,153 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                 #description
                 .deprecated(#deprecated)
                 .include_in_schema(#include)
-                #(#docs)*
+                .document(|__op| { #(#docs)* })
                 #response_doc
                 #(#extra_responses)*
+            }
+        }
+    }
+}
+
+/// `#[dependency]`: a function whose parameters are extracted like a
+/// handler's becomes a unit struct implementing `fastrs::Dependency`.
+pub fn expand_dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let mut func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(_) => {
+            let span = item
+                .clone()
+                .into_iter()
+                .next()
+                .map_or(Span::call_site(), |t| t.span());
+            let mut ts = syn::Error::new(
+                span,
+                "#[dependency] applies to a function: `async fn name(...) -> T { ... }`",
+            )
+            .to_compile_error();
+            ts.extend(item);
+            return ts;
+        }
+    };
+    if !attr.is_empty() {
+        errors.at(&attr, "#[dependency] takes no options");
+    }
+    if func.sig.asyncness.is_none() {
+        errors.at(func.sig.fn_token, "a dependency is an `async fn`");
+    }
+    if !func.sig.generics.params.is_empty() {
+        errors.at(&func.sig.generics, "dependencies cannot be generic");
+    }
+    let params = parse_params(&mut func, &[], true, &mut errors);
+    if !errors.is_empty() {
+        let mut ts = errors.into_compile_error();
+        ts.extend(func.into_token_stream());
+        return ts;
+    }
+    generate_dependency(func, params)
+}
+
+fn generate_dependency(func: ItemFn, mut params: Vec<Param>) -> TokenStream {
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let mut call_fn = func.clone();
+    call_fn.sig.ident = format_ident!("call");
+    call_fn.vis = syn::Visibility::Public(Default::default());
+    let outer_attrs: Vec<&syn::Attribute> = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("allow"))
+        .collect();
+    let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
+    params.sort_by_key(|p| p.src);
+    let ret_err = quote!(return ::core::result::Result::Err(r));
+    let Extraction {
+        statics,
+        extract,
+        docs,
+        ..
+    } = extraction(&params, &ret_err);
+    let unpack = unpack(
+        &params,
+        quote!(return ::core::result::Result::Ok(::core::option::Option::None);),
+    );
+    let (output, finish) = match &func.sig.output {
+        syn::ReturnType::Default => (
+            quote!(()),
+            quote!(::core::result::Result::Ok(::core::option::Option::Some(
+                __ret
+            ))),
+        ),
+        syn::ReturnType::Type(_, t) => {
+            let ok_ty = match &**t {
+                Type::Path(p) if is_result(&func.sig.output) => {
+                    match &p.path.segments.last().map(|s| &s.arguments) {
+                        Some(syn::PathArguments::AngleBracketed(a)) => match a.args.first() {
+                            Some(syn::GenericArgument::Type(ok)) => Some(ok.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            match ok_ty {
+                Some(ok) => (
+                    quote!(#ok),
+                    quote!(match __ret {
+                        ::core::result::Result::Ok(v) =>
+                            ::core::result::Result::Ok(::core::option::Option::Some(v)),
+                        ::core::result::Result::Err(e) =>
+                            ::core::result::Result::Err(::fastrs::IntoResponse::into_response(e)),
+                    }),
+                ),
+                None => (
+                    quote!(#t),
+                    quote!(::core::result::Result::Ok(::core::option::Option::Some(
+                        __ret
+                    ))),
+                ),
+            }
+        }
+    };
+    let struct_doc = format!("The `{name}` dependency (see [`{name}::call`]).");
+    quote! {
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, Default)]
+        #vis struct #name;
+
+        impl #name {
+            #(#outer_attrs)*
+            #call_fn
+        }
+
+        impl ::fastrs::Dependency for #name {
+            type Output = #output;
+
+            fn resolve<'__a>(
+                __cx: &'__a mut ::fastrs::RequestContext,
+                __errors: &'__a mut ::fastrs::ValidationErrors,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<::core::option::Option<#output>, ::fastrs::Response>,
+            > + ::core::marker::Send + '__a {
+                async move {
+                    #(#statics)*
+                    let __before = __errors.len();
+                    #(#extract)*
+                    if __errors.len() != __before {
+                        return ::core::result::Result::Ok(::core::option::Option::None);
+                    }
+                    #unpack
+                    let __ret = #name::call(#(#call_args),*).await;
+                    #finish
+                }
+            }
+
+            fn document(__op: &mut ::fastrs::routing::Operation) {
+                #(#statics)*
+                #(#docs)*
             }
         }
     }

@@ -22,6 +22,7 @@ use http::{Method, Request, StatusCode};
 use http_body::Body as _;
 
 use crate::body::{BoxError, RequestBody};
+use crate::dependency::RouteDependencies;
 use crate::http_error::HttpError;
 use crate::request::{BodyLimits, RequestContext};
 use crate::response::{IntoResponse, Response};
@@ -50,6 +51,8 @@ pub struct App {
     pub(crate) limits: BodyLimits,
     pub(crate) redirect_slashes: bool,
     pub(crate) meta: Meta,
+    pub(crate) state: http::Extensions,
+    pub(crate) dependencies: Vec<crate::dependency::RouteDependency>,
 }
 
 /// The documentation settings of an app (FastAPI's constructor arguments).
@@ -90,6 +93,8 @@ impl Default for App {
             limits: BodyLimits::default(),
             redirect_slashes: true,
             meta: Meta::default(),
+            state: http::Extensions::new(),
+            dependencies: Vec::new(),
         }
     }
 }
@@ -176,6 +181,21 @@ impl App {
         crate::openapi::document(self)
     }
 
+    /// Puts `value` in the app's state; handlers and dependencies take it
+    /// by type with [`State<T>`](crate::State) (one value per type).
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// Requires dependency `D` for every route (FastAPI's
+    /// `FastAPI(dependencies=[Depends(d)])`).
+    pub fn dependency<D: crate::Dependency>(mut self) -> Self {
+        self.dependencies
+            .push(crate::dependency::RouteDependency::of::<D>());
+        self
+    }
+
     /// Adds a route.
     pub fn route(mut self, e: impl Endpoint) -> Self {
         self.routes.push(e.route());
@@ -217,6 +237,14 @@ impl App {
     /// When two routes conflict (the same method and path, or paths matchit
     /// cannot tell apart): a programming error, reported at start-up.
     pub fn into_service(mut self) -> AppService {
+        let app_deps = std::mem::take(&mut self.dependencies);
+        if !app_deps.is_empty() {
+            for r in &mut self.routes {
+                let mut deps = app_deps.clone();
+                deps.extend(std::mem::take(&mut r.dependencies));
+                r.dependencies = deps;
+            }
+        }
         self.add_docs_routes();
         AppService {
             inner: Arc::new(Inner::build(self)),
@@ -242,7 +270,7 @@ impl App {
 
 struct PathEntry {
     param_names: Vec<Arc<str>>,
-    methods: Vec<(Method, Handler)>,
+    methods: Vec<(Method, Handler, Option<RouteDependencies>)>,
     allow: HeaderValue,
 }
 
@@ -251,6 +279,7 @@ struct Inner {
     paths: Vec<PathEntry>,
     limits: BodyLimits,
     redirect_slashes: bool,
+    state: Arc<http::Extensions>,
     app: App,
 }
 
@@ -273,15 +302,19 @@ impl Inner {
             });
             let entry = &mut paths[i];
             assert!(
-                !entry.methods.iter().any(|(m, _)| *m == r.method),
+                !entry.methods.iter().any(|(m, _, _)| *m == r.method),
                 "route {} {} is declared twice",
                 r.method,
                 r.path
             );
-            entry.methods.push((r.method.clone(), r.handler.clone()));
+            let deps = (!r.dependencies.is_empty())
+                .then(|| RouteDependencies::from(r.dependencies.clone()));
+            entry
+                .methods
+                .push((r.method.clone(), r.handler.clone(), deps));
         }
         for entry in &mut paths {
-            let mut names: Vec<&str> = entry.methods.iter().map(|(m, _)| m.as_str()).collect();
+            let mut names: Vec<&str> = entry.methods.iter().map(|(m, _, _)| m.as_str()).collect();
             if names.contains(&"GET") && !names.contains(&"HEAD") {
                 names.push("HEAD");
             }
@@ -293,6 +326,7 @@ impl Inner {
             paths,
             limits: app.limits,
             redirect_slashes: app.redirect_slashes,
+            state: Arc::new(app.state.clone()),
             app,
         }
     }
@@ -352,13 +386,13 @@ impl AppService {
         let handler = entry
             .methods
             .iter()
-            .find(|(m, _)| *m == parts.method)
+            .find(|(m, _, _)| *m == parts.method)
             .or_else(|| {
                 is_head
-                    .then(|| entry.methods.iter().find(|(m, _)| *m == Method::GET))
+                    .then(|| entry.methods.iter().find(|(m, _, _)| *m == Method::GET))
                     .flatten()
             });
-        let Some((_, handler)) = handler else {
+        let Some((_, handler, deps)) = handler else {
             let mut r = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
             r.headers_mut().insert(ALLOW, entry.allow.clone());
             return r;
@@ -369,7 +403,11 @@ impl AppService {
             .zip(&entry.param_names)
             .map(|((_, v), name)| (name.clone(), v.to_owned()))
             .collect();
-        let cx = RequestContext::new(parts, body, params, inner.limits);
+        let mut cx =
+            RequestContext::new(parts, body, params, inner.limits).with_state(inner.state.clone());
+        if let Some(deps) = deps {
+            cx = cx.with_route_dependencies(deps.clone());
+        }
         let future = handler(cx);
         let mut response = match std::panic::AssertUnwindSafe(future).catch_unwind().await {
             Ok(r) => r,

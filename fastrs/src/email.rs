@@ -36,6 +36,7 @@
 //!
 //! Every path returns `Err` instead of panicking, whatever the input.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
@@ -85,16 +86,23 @@ const SPECIAL_USE_DOMAIN_NAMES: &[&str] =
 /// where the reason is email-validator's sentence, e.g. "An email address must have an @-sign."
 pub fn validate_email(input: &str) -> Result<String, String> {
     // pydantic/networks.py `validate_email`: length cap (in code points) ...
-    if input.chars().count() > PYDANTIC_MAX_LENGTH {
+    // (A string has at least as many bytes as code points, so the count is
+    // only needed for long inputs.)
+    if input.len() > PYDANTIC_MAX_LENGTH && input.chars().count() > PYDANTIC_MAX_LENGTH {
         return Err(format!(
             "Length must not exceed {PYDANTIC_MAX_LENGTH} characters"
         ));
     }
-    // ... then `Name <addr>` / `"Name" <addr>` is reduced to `addr` ...
-    let address = PRETTY_EMAIL
-        .captures(input)
-        .and_then(|caps| caps.get(3))
-        .map_or(input, |m| m.as_str());
+    // ... then `Name <addr>` / `"Name" <addr>` is reduced to `addr` (the
+    // pattern needs a literal '<', so without one it cannot match) ...
+    let address = if input.contains('<') {
+        PRETTY_EMAIL
+            .captures(input)
+            .and_then(|caps| caps.get(3))
+            .map_or(input, |m| m.as_str())
+    } else {
+        input
+    };
     // ... and surrounding whitespace is dropped (Python's `str.strip()`).
     validate_address(py_strip(address))
 }
@@ -121,8 +129,6 @@ static PRETTY_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// Pydantic's defaults; returns the `normalized` form.
 fn validate_address(email: &str) -> Result<String, String> {
     let parts = split_email(email)?;
-    // Kept for the length check at the end; the display name is not counted.
-    let original = format!("{}@{}", parts.local_part, parts.domain_part);
 
     let mut local = validate_local_part(&parts.unquoted_local_part, parts.quoted)?;
     // RFC 6532 3.1: the NFC form is what is returned, so it must be valid too.
@@ -134,12 +140,12 @@ fn validate_address(email: &str) -> Result<String, String> {
     if parts.quoted {
         return Err("Quoting the part before the @-sign is not allowed here.".into());
     }
-    if let Some(ascii) = &local.ascii_local_part {
-        let lower = ascii.to_ascii_lowercase();
-        if CASE_INSENSITIVE_MAILBOX_NAMES.contains(&lower.as_str()) {
-            local.local_part = lower.clone();
-            local.ascii_local_part = Some(lower);
-        }
+    if local.ascii
+        && CASE_INSENSITIVE_MAILBOX_NAMES
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case(&local.local_part))
+    {
+        local.local_part = Cow::Owned(local.local_part.to_ascii_lowercase());
     }
 
     let domain = if parts.domain_part.is_empty() {
@@ -155,17 +161,21 @@ fn validate_address(email: &str) -> Result<String, String> {
     } else {
         validate_domain_name(parts.domain_part)?
     };
+    let display_domain = domain.display();
 
-    let normalized = format!("{}@{}", local.local_part, domain.domain);
-    let ascii_form = format!(
-        "{}@{}",
-        local
-            .ascii_local_part
-            .as_deref()
-            .unwrap_or(&local.local_part),
-        domain.ascii_domain
-    );
-    validate_length(&original, &normalized, &ascii_form)?;
+    // The input as split (the display name is not counted), the normalised
+    // address and the IDNA-ASCII address (whose local part is the same one)
+    // must each fit; the strings are only built when one does not.
+    let original_len = parts.local_part.len() + 1 + parts.domain_part.len();
+    let normalized_len = local.local_part.len() + 1 + display_domain.len();
+    let ascii_len = local.local_part.len() + 1 + domain.ascii_domain.len();
+    if original_len.max(normalized_len).max(ascii_len) > EMAIL_MAX_LENGTH {
+        validate_length(
+            &format!("{}@{}", parts.local_part, parts.domain_part),
+            &format!("{}@{display_domain}", local.local_part),
+            &format!("{}@{}", local.local_part, domain.ascii_domain),
+        )?;
+    }
 
     if parts.display_name.is_some() {
         return Err(
@@ -173,6 +183,10 @@ fn validate_address(email: &str) -> Result<String, String> {
                 .into(),
         );
     }
+    let mut normalized = String::with_capacity(normalized_len);
+    normalized.push_str(&local.local_part);
+    normalized.push('@');
+    normalized.push_str(display_domain);
     Ok(normalized)
 }
 
@@ -228,11 +242,11 @@ fn length_reason(len: usize, limit: usize) -> String {
 
 struct SplitEmail<'a> {
     /// `Some` when angle brackets were found (possibly an empty name).
-    display_name: Option<String>,
+    display_name: Option<Cow<'a, str>>,
     /// The local part as written, quotes included.
     local_part: &'a str,
     /// The local part with quotes removed and backslash escapes resolved.
-    unquoted_local_part: String,
+    unquoted_local_part: Cow<'a, str>,
     quoted: bool,
     domain_part: &'a str,
 }
@@ -326,20 +340,21 @@ fn split_at_unquoted_special<'a>(
 /// looking at a window of 32 characters like the reference (the Stream-Safe
 /// Text Format allows at most 30 combining marks in a row).
 fn combines_with_next(rest: &str, c: char) -> bool {
-    let mut window = rest.chars().take(32);
-    window.next();
-    let next = window.clone().next();
     // Fast path: ASCII followed by ASCII (or nothing) never composes.
-    if c.is_ascii() && next.is_none_or(|n| n.is_ascii()) {
+    if c.is_ascii() && rest[1..].chars().next().is_none_or(|n| n.is_ascii()) {
         return false;
     }
-    let window: String = rest.chars().take(32).collect();
-    !nfc(&window).starts_with(c)
+    NFC.normalize_iter(rest.chars().take(32)).next() != Some(c)
 }
 
 /// `unquote_quoted_string`: strip surrounding quotes and resolve escapes.
 /// Returns the value and whether it was quoted.
-fn unquote_quoted_string(text: &str) -> Result<(String, bool), String> {
+fn unquote_quoted_string(text: &str) -> Result<(Cow<'_, str>, bool), String> {
+    // Only a leading quote starts a quoted string; otherwise every character
+    // is kept as it is.
+    if !text.starts_with('"') {
+        return Ok((Cow::Borrowed(text), false));
+    }
     let mut quoted = false;
     let mut escaped = false;
     let mut value = String::new();
@@ -369,22 +384,44 @@ fn unquote_quoted_string(text: &str) -> Result<(String, bool), String> {
             value.push(c);
         }
     }
-    Ok((value, quoted))
+    Ok((Cow::Owned(value), quoted))
 }
 
 // ---------------------------------------------------------------------------
 // syntax.py: local part
 // ---------------------------------------------------------------------------
 
-struct LocalPart {
-    local_part: String,
-    /// `None` when the local part needs SMTPUTF8 (non-ASCII).
-    ascii_local_part: Option<String>,
+struct LocalPart<'a> {
+    local_part: Cow<'a, str>,
+    /// False when the local part needs SMTPUTF8 (non-ASCII); when true, the
+    /// reference's `ascii_local_part` is the same string as `local_part`.
+    ascii: bool,
 }
 
 /// RFC 5322 `atext`.
 fn is_atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_!#$%&'*+-/=?^`{|}~".contains(c)
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '_' | '!'
+                | '#'
+                | '$'
+                | '%'
+                | '&'
+                | '\''
+                | '*'
+                | '+'
+                | '-'
+                | '/'
+                | '='
+                | '?'
+                | '^'
+                | '`'
+                | '{'
+                | '|'
+                | '}'
+                | '~'
+        )
 }
 
 /// `ATEXT_RE`: atext or a period.
@@ -404,15 +441,15 @@ fn is_dot_atom(s: &str, atom_char: impl Fn(char) -> bool) -> bool {
 }
 
 /// `validate_email_local_part` with `allow_smtputf8=True`, `strict=False`.
-fn validate_local_part(local: &str, quoted: bool) -> Result<LocalPart, String> {
+fn validate_local_part(local: &str, quoted: bool) -> Result<LocalPart<'_>, String> {
     if local.is_empty() {
         return Err("There must be something before the @-sign.".into());
     }
     // The common case: plain ASCII dot-atom, already normalised.
     if is_dot_atom(local, is_atext) {
         return Ok(LocalPart {
-            local_part: local.to_string(),
-            ascii_local_part: Some(local.to_string()),
+            local_part: Cow::Borrowed(local),
+            ascii: true,
         });
     }
 
@@ -468,13 +505,13 @@ fn validate_local_part(local: &str, quoted: bool) -> Result<LocalPart, String> {
             s.push(c);
         }
         s.push('"');
-        s
+        Cow::Owned(s)
     } else {
-        local.to_string()
+        Cow::Borrowed(local)
     };
     Ok(LocalPart {
-        ascii_local_part: (!smtputf8).then(|| local_part.clone()),
         local_part,
+        ascii: !smtputf8,
     })
 }
 
@@ -484,6 +521,10 @@ fn validate_local_part(local: &str, quoted: bool) -> Result<LocalPart, String> {
 fn check_unsafe_chars(s: &str, allow_space: bool) -> Result<(), String> {
     let mut bad = BTreeSet::new();
     for (i, c) in s.chars().enumerate() {
+        // Printable ASCII is all letters, numbers, punctuation and symbols.
+        if c.is_ascii_graphic() {
+            continue;
+        }
         let cat = general_category(c);
         let unsafe_char = match cat.as_bytes() {
             [b'L' | b'N' | b'P' | b'S', _] => false,
@@ -506,6 +547,13 @@ fn check_unsafe_chars(s: &str, allow_space: bool) -> Result<(), String> {
     ))
 }
 
+/// Whether `s` contains the two ASCII characters `pair` side by side (a
+/// byte scan: `str::contains` with a string pattern costs far more on
+/// strings this short).
+fn contains_pair(s: &str, pair: &[u8; 2]) -> bool {
+    s.as_bytes().windows(2).any(|w| w == pair)
+}
+
 /// `check_dot_atom`: period (and, for host names, hyphen) placement rules.
 /// `start` and `end` contain a `{}` placeholder for "period" / "hyphen".
 fn check_dot_atom(label: &str, start: &str, end: &str, is_hostname: bool) -> Result<(), String> {
@@ -515,7 +563,7 @@ fn check_dot_atom(label: &str, start: &str, end: &str, is_hostname: bool) -> Res
     if label.starts_with('.') {
         return Err(start.replace("{}", "period"));
     }
-    if label.contains("..") {
+    if contains_pair(label, b"..") {
         return Err("An email address cannot have two periods in a row.".into());
     }
     if is_hostname {
@@ -525,7 +573,7 @@ fn check_dot_atom(label: &str, start: &str, end: &str, is_hostname: bool) -> Res
         if label.starts_with('-') {
             return Err(start.replace("{}", "hyphen"));
         }
-        if label.contains(".-") || label.contains("-.") {
+        if contains_pair(label, b".-") || contains_pair(label, b"-.") {
             return Err(
                 "An email address cannot have a period and a hyphen next to each other.".into(),
             );
@@ -538,11 +586,19 @@ fn check_dot_atom(label: &str, start: &str, end: &str, is_hostname: bool) -> Res
 // syntax.py: domain name
 // ---------------------------------------------------------------------------
 
-struct Domain {
+struct Domain<'a> {
     /// IDNA ASCII form (`xn--...`).
-    ascii_domain: String,
+    ascii_domain: Cow<'a, str>,
+    /// Display form, with international characters; `None` when it is the
+    /// same as `ascii_domain`.
+    domain: Option<String>,
+}
+
+impl Domain<'_> {
     /// Display form, with international characters.
-    domain: String,
+    fn display(&self) -> &str {
+        self.domain.as_deref().unwrap_or(&self.ascii_domain)
+    }
 }
 
 /// `ATEXT_HOSTNAME_INTL`: letters, digits, hyphen, period, or non-ASCII.
@@ -569,7 +625,7 @@ fn is_ascii_hostname(domain: &str) -> bool {
 
 /// `validate_email_domain_name` with `test_environment=False`,
 /// `globally_deliverable=True`.
-fn validate_domain_name(input: &str) -> Result<Domain, String> {
+fn validate_domain_name(input: &str) -> Result<Domain<'_>, String> {
     // Checked up front: it bounds the work done by the IDNA code below.
     let input_len = input.chars().count();
     if input_len > DOMAIN_MAX_LENGTH {
@@ -578,40 +634,25 @@ fn validate_domain_name(input: &str) -> Result<Domain, String> {
             length_reason(input_len, DOMAIN_MAX_LENGTH)
         ));
     }
-    let invalid_chars = |s: &str| -> BTreeSet<String> {
-        s.chars()
-            .filter(|&c| !is_hostname_intl_char(c))
-            .map(safe_character_display)
-            .collect()
-    };
-    let bad = invalid_chars(input);
-    if !bad.is_empty() {
+    let invalid_chars = |s: &str| bad_chars(s, is_hostname_intl_char);
+    if let Some(bad) = invalid_chars(input) {
         return Err(format!(
-            "The part after the @-sign contains invalid characters: {}.",
-            join(bad)
+            "The part after the @-sign contains invalid characters: {bad}."
         ));
     }
     check_unsafe_chars(input, false)?;
-    let bad: BTreeSet<String> = input
-        .chars()
-        .filter(|&c| !uts46_valid_char(c))
-        .map(safe_character_display)
-        .collect();
-    if !bad.is_empty() {
+    if let Some(bad) = bad_chars(input, uts46_valid_char) {
         return Err(format!(
-            "The part after the @-sign contains invalid characters: {}.",
-            join(bad)
+            "The part after the @-sign contains invalid characters: {bad}."
         ));
     }
 
     // UTS #46 mapping: case folding, NFC, full-width/ideographic dots to '.'.
     let domain = uts46_remap(input)
         .map_err(|e| format!("The part after the @-sign contains invalid characters ({e})."))?;
-    let bad = invalid_chars(&domain);
-    if !bad.is_empty() {
+    if let Some(bad) = invalid_chars(&domain) {
         return Err(format!(
-            "The part after the @-sign contains invalid characters after Unicode normalization: {}.",
-            join(bad)
+            "The part after the @-sign contains invalid characters after Unicode normalization: {bad}."
         ));
     }
     check_dot_atom(
@@ -622,8 +663,9 @@ fn validate_domain_name(input: &str) -> Result<Domain, String> {
     )?;
     // RFC 5890 "R-LDH" labels: `??--` is reserved for Punycode (`xn--`).
     for label in domain.split('.') {
-        let chars: Vec<char> = label.chars().take(4).collect();
-        if let [a, b, '-', '-'] = chars[..] {
+        let mut chars = label.chars();
+        let first_four = (chars.next(), chars.next(), chars.next(), chars.next());
+        if let (Some(a), Some(b), Some('-'), Some('-')) = first_four {
             if !(a.eq_ignore_ascii_case(&'x') && b.eq_ignore_ascii_case(&'n')) {
                 return Err("An email address cannot have two letters followed by two dashes immediately after the @-sign or after a period, except Punycode.".into());
             }
@@ -631,7 +673,7 @@ fn validate_domain_name(input: &str) -> Result<Domain, String> {
     }
 
     let ascii_domain = if is_ascii_hostname(&domain) {
-        domain.clone()
+        domain
     } else {
         let labels = domain
             .split('.')
@@ -642,7 +684,7 @@ fn validate_domain_name(input: &str) -> Result<Domain, String> {
         if !is_ascii_hostname(&ascii) {
             return Err("The email address contains invalid characters after the @-sign after IDNA encoding.".into());
         }
-        ascii
+        Cow::Owned(ascii)
     };
 
     if ascii_domain.len() > DOMAIN_MAX_LENGTH {
@@ -685,21 +727,19 @@ fn validate_domain_name(input: &str) -> Result<Domain, String> {
         }
     }
 
-    if !ascii_domain.contains("xn--") {
+    if !ascii_domain.as_bytes().windows(4).any(|w| w == b"xn--") {
         return Ok(Domain {
-            domain: ascii_domain.clone(),
             ascii_domain,
+            domain: None,
         });
     }
 
     // Punycode labels: check they are real IDNA and get the Unicode form.
     let domain_i18n = idna_decode(&ascii_domain)
         .map_err(|e| format!("The part after the @-sign is not valid IDNA ({e})."))?;
-    let bad = invalid_chars(&domain_i18n);
-    if !bad.is_empty() {
+    if let Some(bad) = invalid_chars(&domain_i18n) {
         return Err(format!(
-            "The part after the @-sign contains invalid characters: {}.",
-            join(bad)
+            "The part after the @-sign contains invalid characters: {bad}."
         ));
     }
     check_unsafe_chars(&domain_i18n, false)?;
@@ -718,13 +758,18 @@ fn validate_domain_name(input: &str) -> Result<Domain, String> {
     })?;
     Ok(Domain {
         ascii_domain,
-        domain: domain_i18n,
+        domain: Some(domain_i18n),
     })
 }
 
 /// `uts46_valid_char`: the reference's quick approximation of what UTS #46
 /// rejects, so that it can give its own message first.
 fn uts46_valid_char(ch: char) -> bool {
+    // ASCII: controls (Cc) and the space (Zs) fail the category test below;
+    // everything else decomposes to itself, so only '.' contains a period.
+    if ch.is_ascii() {
+        return ch.is_ascii_graphic();
+    }
     let c = ch as u32;
     if (0x80..=0x9F).contains(&c) {
         return false;
@@ -751,11 +796,21 @@ fn uts46_valid_char(ch: char) -> bool {
     if matches!(c, 0xFE19 | 0xFE30) {
         return true;
     }
-    ch == '.' || !nfkd(ch).contains('.')
+    !NFKD.normalize_iter(std::iter::once(ch)).any(|d| d == '.')
 }
 
 /// `idna.uts46_remap(domain, std3_rules=False, transitional=False)`.
-fn uts46_remap(domain: &str) -> Result<String, String> {
+///
+/// Only called once every character has passed `is_hostname_intl_char`.
+fn uts46_remap(domain: &str) -> Result<Cow<'_, str>, String> {
+    // ASCII letters, digits, '-' and '.': UTS #46 maps only the upper-case
+    // letters (to lower case), and NFC leaves ASCII alone.
+    if domain.is_ascii() {
+        if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Ok(Cow::Owned(domain.to_ascii_lowercase()));
+        }
+        return Ok(Cow::Borrowed(domain));
+    }
     let mapper = Uts46MapperBorrowed::new();
     let mut mapped = String::with_capacity(domain.len());
     for (pos, c) in domain.chars().enumerate() {
@@ -773,7 +828,10 @@ fn uts46_remap(domain: &str) -> Result<String, String> {
             ));
         }
     }
-    Ok(nfc(&mapped))
+    Ok(match nfc(&mapped) {
+        Cow::Borrowed(_) => Cow::Owned(mapped),
+        Cow::Owned(composed) => Cow::Owned(composed),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -991,12 +1049,16 @@ fn idna_alabel(label: &str) -> Result<String, String> {
 }
 
 /// `idna.ulabel` for an ASCII label: decodes `xn--` labels and checks them.
-fn idna_ulabel(label: &str) -> Result<String, String> {
+fn idna_ulabel(label: &str) -> Result<Cow<'_, str>, String> {
     if !label.is_ascii() {
         check_label(label)?;
-        return Ok(label.to_string());
+        return Ok(Cow::Borrowed(label));
     }
-    let lower = label.to_ascii_lowercase();
+    let lower = if label.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(label.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(label)
+    };
     let Some(encoded) = lower.strip_prefix("xn--") else {
         check_label(&lower)?;
         return Ok(lower);
@@ -1009,7 +1071,7 @@ fn idna_ulabel(label: &str) -> Result<String, String> {
     }
     let decoded = punycode_decode(encoded).ok_or("Invalid A-label")?;
     check_label(&decoded)?;
-    Ok(decoded)
+    Ok(Cow::Owned(decoded))
 }
 
 /// `idna.decode`: the Unicode form of an ASCII domain.
@@ -1031,7 +1093,7 @@ fn idna_decode(domain: &str) -> Result<String, String> {
         out.push(decoded);
     }
     if trailing_dot {
-        out.push(String::new());
+        out.push(Cow::Borrowed(""));
     }
     Ok(out.join("."))
 }
@@ -1086,7 +1148,8 @@ fn check_label(label: &str) -> Result<(), String> {
         return Err("Label begins with an illegal combining character".into());
     }
     for (pos, &c) in chars.iter().enumerate() {
-        let cp = unot(c as u32);
+        // Only needed for an error message.
+        let cp = || unot(c as u32);
         match idna2008_class(c) {
             IdnaClass::Pvalid => {}
             IdnaClass::ContextJ => {
@@ -1095,7 +1158,8 @@ fn check_label(label: &str) -> Result<(), String> {
                 // this is the message for every joiner failure.
                 if !valid_contextj(&chars, pos) {
                     return Err(format!(
-                        "Unknown codepoint adjacent to joiner {cp} at position {} in {}",
+                        "Unknown codepoint adjacent to joiner {} at position {} in {}",
+                        cp(),
                         pos + 1,
                         py_repr(label)
                     ));
@@ -1104,7 +1168,8 @@ fn check_label(label: &str) -> Result<(), String> {
             IdnaClass::ContextO => {
                 if !valid_contexto(&chars, pos) {
                     return Err(format!(
-                        "Codepoint {cp} not allowed at position {} in {}",
+                        "Codepoint {} not allowed at position {} in {}",
+                        cp(),
                         pos + 1,
                         py_repr(label)
                     ));
@@ -1112,7 +1177,8 @@ fn check_label(label: &str) -> Result<(), String> {
             }
             IdnaClass::Disallowed => {
                 return Err(format!(
-                    "Codepoint {cp} at position {} of {} not allowed",
+                    "Codepoint {} at position {} of {} not allowed",
+                    cp(),
                     pos + 1,
                     py_repr(label)
                 ))
@@ -1485,17 +1551,16 @@ fn punycode_decode(input: &str) -> Option<String> {
 // Python and Unicode helpers
 // ---------------------------------------------------------------------------
 
-fn nfc(s: &str) -> String {
-    ComposingNormalizerBorrowed::new_nfc()
-        .normalize(s)
-        .into_owned()
-}
+/// Built once, from the compiled-in data.
+static NFC: ComposingNormalizerBorrowed<'static> = ComposingNormalizerBorrowed::new_nfc();
+static NFKD: DecomposingNormalizerBorrowed<'static> = DecomposingNormalizerBorrowed::new_nfkd();
 
-fn nfkd(c: char) -> String {
-    let mut buf = [0u8; 4];
-    DecomposingNormalizerBorrowed::new_nfkd()
-        .normalize(c.encode_utf8(&mut buf))
-        .into_owned()
+/// NFC; borrows when `s` is already normalised (ASCII always is).
+fn nfc(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    NFC.normalize(s)
 }
 
 /// Two-letter general category, as `unicodedata.category` returns it on
@@ -1684,6 +1749,21 @@ fn py_strip(s: &str) -> &str {
 /// `str.rstrip()`.
 fn py_rstrip(s: &str) -> &str {
     s.trim_end_matches(py_isspace)
+}
+
+/// The characters of `s` that fail `ok`, as the reference lists them
+/// (`safe_character_display`, sorted and deduplicated, comma-separated);
+/// `None` when there are none.
+fn bad_chars(s: &str, ok: impl Fn(char) -> bool) -> Option<String> {
+    if s.chars().all(&ok) {
+        return None;
+    }
+    let bad: BTreeSet<String> = s
+        .chars()
+        .filter(|&c| !ok(c))
+        .map(safe_character_display)
+        .collect();
+    Some(join(bad))
 }
 
 /// `", ".join(sorted(set))`.

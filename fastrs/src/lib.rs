@@ -43,6 +43,7 @@
 pub mod app;
 pub mod body;
 pub mod constraints;
+pub mod dependency;
 pub mod email;
 pub mod http_error;
 pub mod json_error;
@@ -60,6 +61,7 @@ pub mod validation;
 pub use app::{App, AppService};
 pub use body::Body;
 pub use constraints::{Bound, Check, Constraints, Pattern};
+pub use dependency::{Dependency, Depends, Fresh, State};
 pub use http_error::HttpError;
 pub use lax::{FromJson, FromParam};
 pub use model::Model;
@@ -71,7 +73,7 @@ pub use testclient::{TestClient, TestResponse};
 pub use types::Email;
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
-pub use fastrs_macros::{delete, get, head, options, patch, post, put, Model};
+pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
 
 /// Crates the generated code and users' signatures refer to.
 pub use {chrono, http, schemars, serde, serde_json};
@@ -79,8 +81,9 @@ pub use {chrono, http, schemars, serde, serde_json};
 /// Everything a handler file needs: `use fastrs::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        delete, get, head, options, patch, post, put, App, Email, Html, HttpError, IntoResponse,
-        Json, Model, NoContent, PlainText, Response, Router, TestClient,
+        delete, dependency, get, head, options, patch, post, put, App, Depends, Email, Fresh, Html,
+        HttpError, IntoResponse, Json, Model, NoContent, PlainText, Response, Router, State,
+        TestClient,
     };
     pub use http::StatusCode;
 }

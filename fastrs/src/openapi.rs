@@ -158,6 +158,9 @@ fn operation(
         .iter()
         .filter(|p| p.spec.include_in_schema)
         .collect();
+    // A dependency used twice (or a parameter shared with one) is documented once.
+    let mut seen = std::collections::HashSet::new();
+    params.retain(|p| seen.insert((p.spec.source, p.spec.name)));
     params.sort_by_key(|p| source_rank(p.spec.source));
     if !params.is_empty() {
         let list: Vec<Value> = params.iter().map(|p| parameter(p, gen)).collect();
@@ -245,15 +248,24 @@ pub fn document(app: &App) -> Value {
     let mut paths = Map::new();
     let mut uses_422 = false;
     for route in app.routes() {
-        let op = route.operation();
+        let mut op = route.operation().clone();
         if !op.include_in_schema {
             continue;
+        }
+        if !route.dependencies().is_empty() {
+            // The router's and app's dependencies come first, as in FastAPI.
+            let mut pre = Operation::default();
+            for d in route.dependencies() {
+                (d.document)(&mut pre);
+            }
+            pre.params.append(&mut op.params);
+            op.params = pre.params;
         }
         let method = route.method().as_str().to_ascii_lowercase();
         let item = paths
             .entry(route.path().to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
-        let value = operation(op, &method, route.path(), &mut gen, &mut uses_422);
+        let value = operation(&op, &method, route.path(), &mut gen, &mut uses_422);
         if let Value::Object(item) = item {
             item.insert(method, value);
         }

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::body::RequestBody;
 use crate::constraints::{Check, Constraints};
+use crate::dependency::{Dependency, RouteDependencies};
 use crate::http_error::HttpError;
 use crate::json_error::{python_json_verdict, PythonJsonVerdict};
 use crate::lax::{FromJson, FromParam, Lax};
@@ -28,7 +29,7 @@ use crate::response::{IntoResponse, Response};
 use crate::validation::{Invalid, Loc, ValidationErrors};
 
 /// Where a parameter comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Source {
     /// A `{name}` segment of the path.
     Path,
@@ -96,6 +97,18 @@ pub struct RequestContext {
     body: Option<RequestBody>,
     params: Vec<(Arc<str>, String)>,
     limits: BodyLimits,
+    state: Option<Arc<http::Extensions>>,
+    route_dependencies: Option<RouteDependencies>,
+    cache: http::Extensions,
+}
+
+/// A resolved dependency's value, cached for the rest of the request.
+struct Cached<D: Dependency>(D::Output, std::marker::PhantomData<fn() -> D>);
+
+impl<D: Dependency> Clone for Cached<D> {
+    fn clone(&self) -> Self {
+        Cached(self.0.clone(), std::marker::PhantomData)
+    }
 }
 
 impl RequestContext {
@@ -111,7 +124,65 @@ impl RequestContext {
             body: Some(body),
             params,
             limits,
+            state: None,
+            route_dependencies: None,
+            cache: http::Extensions::new(),
         }
+    }
+
+    /// Gives the request access to the app's state.
+    pub fn with_state(mut self, state: Arc<http::Extensions>) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Sets the dependencies that the route's router and app require.
+    pub fn with_route_dependencies(mut self, deps: RouteDependencies) -> Self {
+        self.route_dependencies = Some(deps);
+        self
+    }
+
+    /// The app's state of type `T` (see [`App::state`](crate::App::state)).
+    pub fn state<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        self.state.as_ref()?.get::<T>().cloned()
+    }
+
+    /// Resolves dependency `D`, once per request: later calls reuse its value.
+    pub async fn depends<D: Dependency>(
+        &mut self,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<D::Output>, Response> {
+        if let Some(c) = self.cache.get::<Cached<D>>() {
+            return Ok(Some(c.0.clone()));
+        }
+        let v = D::resolve(self, errors).await?;
+        if let Some(v) = &v {
+            self.cache
+                .insert(Cached::<D>(v.clone(), std::marker::PhantomData));
+        }
+        Ok(v)
+    }
+
+    /// Resolves dependency `D` again, even if it already ran in this request.
+    pub async fn depends_fresh<D: Dependency>(
+        &mut self,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<D::Output>, Response> {
+        D::resolve(self, errors).await
+    }
+
+    /// Runs the dependencies that the route's router and app require.
+    pub async fn run_route_dependencies(
+        &mut self,
+        errors: &mut ValidationErrors,
+    ) -> Result<(), Response> {
+        let Some(deps) = self.route_dependencies.clone() else {
+            return Ok(());
+        };
+        for d in deps.iter() {
+            (d.run)(self, errors).await?;
+        }
+        Ok(())
     }
 
     /// The method.

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use http::{Method, StatusCode};
 
+use crate::dependency::{Dependency, RouteDependency};
 use crate::request::{ParamSpec, RequestContext};
 use crate::response::Response;
 
@@ -95,6 +96,7 @@ pub struct Route {
     pub(crate) path: String,
     pub(crate) handler: Handler,
     pub(crate) operation: Operation,
+    pub(crate) dependencies: Vec<RouteDependency>,
 }
 
 impl std::fmt::Debug for Route {
@@ -130,6 +132,7 @@ impl Route {
             path: path.into(),
             handler: Arc::new(move |cx| Box::pin(handler(cx))),
             operation: Operation::default(),
+            dependencies: Vec::new(),
         }
     }
 
@@ -193,6 +196,24 @@ impl Route {
     pub fn include_in_schema(mut self, yes: bool) -> Self {
         self.operation.include_in_schema = yes;
         self
+    }
+
+    /// Changes the documentation with `f` (what generated code uses to add
+    /// parameters and dependencies).
+    pub fn document(mut self, f: impl FnOnce(&mut Operation)) -> Self {
+        f(&mut self.operation);
+        self
+    }
+
+    /// Requires dependency `D` before the handler runs; its value is dropped.
+    pub fn dependency<D: Dependency>(mut self) -> Self {
+        self.dependencies.push(RouteDependency::of::<D>());
+        self
+    }
+
+    /// The dependencies the route requires besides its handler's own.
+    pub fn dependencies(&self) -> &[RouteDependency] {
+        &self.dependencies
     }
 
     /// Documents a parameter.
@@ -266,6 +287,7 @@ pub struct Router {
     prefix: String,
     tags: Vec<Cow<'static, str>>,
     routes: Vec<Route>,
+    dependencies: Vec<RouteDependency>,
 }
 
 impl Router {
@@ -297,6 +319,13 @@ impl Router {
         self
     }
 
+    /// Requires dependency `D` for every route of this router (FastAPI's
+    /// `APIRouter(dependencies=[Depends(d)])`), before the routes' own.
+    pub fn dependency<D: Dependency>(mut self) -> Self {
+        self.dependencies.push(RouteDependency::of::<D>());
+        self
+    }
+
     /// Includes another router's routes, under this router's prefix and tags.
     pub fn include(mut self, other: Router) -> Self {
         self.routes.extend(other.into_routes());
@@ -309,6 +338,7 @@ impl Router {
             prefix,
             tags,
             routes,
+            dependencies,
         } = self;
         routes
             .into_iter()
@@ -317,6 +347,9 @@ impl Router {
                 let mut t = tags.clone();
                 t.extend(std::mem::take(&mut r.operation.tags));
                 r.operation.tags = t;
+                let mut deps = dependencies.clone();
+                deps.extend(std::mem::take(&mut r.dependencies));
+                r.dependencies = deps;
                 r
             })
             .collect()

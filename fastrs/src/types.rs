@@ -80,8 +80,25 @@ impl Serialize for Email {
 
 impl<'de> Deserialize<'de> for Email {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Email::parse(&s).map_err(|e| de::Error::custom(e.msg))
+        // Validates the borrowed text directly (no intermediate `String`);
+        // accepts and rejects exactly what `String::deserialize` does.
+        struct EmailVisitor;
+        impl de::Visitor<'_> for EmailVisitor {
+            type Value = Email;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Email, E> {
+                Email::parse(s).map_err(|e| E::custom(e.msg))
+            }
+            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<Email, E> {
+                match std::str::from_utf8(b) {
+                    Ok(s) => self.visit_str(s),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(b), &self)),
+                }
+            }
+        }
+        d.deserialize_string(EmailVisitor)
     }
 }
 
