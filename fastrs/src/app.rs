@@ -42,7 +42,7 @@ use crate::routing::{Endpoint, Handler, Route, Router};
 /// let client = TestClient::new(app);
 /// assert_eq!(client.get("/").send().status(), 200);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct App {
     pub(crate) title: String,
     pub(crate) version: String,
@@ -53,6 +53,8 @@ pub struct App {
     pub(crate) meta: Meta,
     pub(crate) state: http::Extensions,
     pub(crate) dependencies: Vec<crate::dependency::RouteDependency>,
+    /// Outermost first (the last added).
+    pub(crate) middleware: Vec<crate::middleware::Middleware>,
 }
 
 /// The documentation settings of an app (FastAPI's constructor arguments).
@@ -83,6 +85,17 @@ impl Default for Meta {
     }
 }
 
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("title", &self.title)
+            .field("version", &self.version)
+            .field("routes", &self.routes)
+            .field("middleware", &self.middleware.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for App {
     fn default() -> Self {
         App {
@@ -95,6 +108,7 @@ impl Default for App {
             meta: Meta::default(),
             state: http::Extensions::new(),
             dependencies: Vec::new(),
+            middleware: Vec::new(),
         }
     }
 }
@@ -193,6 +207,39 @@ impl App {
     pub fn dependency<D: crate::Dependency>(mut self) -> Self {
         self.dependencies
             .push(crate::dependency::RouteDependency::of::<D>());
+        self
+    }
+
+    /// Adds a middleware: an `async fn(request, next) -> response` run around
+    /// every request (FastAPI's `@app.middleware("http")`). The last added runs
+    /// outermost, as in Starlette.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    /// use fastrs::middleware::Next;
+    ///
+    /// #[get("/")]
+    /// async fn root() -> Json<serde_json::Value> { Json(serde_json::json!({})) }
+    ///
+    /// let app = App::new().route(root).middleware(|req, next: Next| async move {
+    ///     let mut r = next.run(req).await;
+    ///     r.headers_mut().insert("x-powered-by", "fastrs".parse().unwrap());
+    ///     r
+    /// });
+    /// assert_eq!(TestClient::new(app).get("/").send().header("x-powered-by"), Some("fastrs"));
+    /// ```
+    pub fn middleware<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Request<RequestBody>, crate::middleware::Next) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Response> + Send + 'static,
+    {
+        self.middleware.insert(0, crate::middleware::from_fn(f));
+        self
+    }
+
+    /// Adds an already boxed middleware (what the CORS, GZip… builders return).
+    pub fn middleware_boxed(mut self, m: crate::middleware::Middleware) -> Self {
+        self.middleware.insert(0, m);
         self
     }
 
@@ -367,8 +414,36 @@ impl AppService {
         &self.inner.app
     }
 
-    /// Answers one request.
+    /// Answers one request: the middleware chain, then routing.
     pub async fn handle(&self, req: Request<RequestBody>) -> Response {
+        if self.inner.app.middleware.is_empty() {
+            self.route_request(req).await
+        } else {
+            self.run_from(0, req).await
+        }
+    }
+
+    /// Runs the middleware chain from `index` (what [`Next`](crate::middleware::Next) calls).
+    pub(crate) fn run_from(
+        &self,
+        index: usize,
+        req: Request<RequestBody>,
+    ) -> crate::middleware::MiddlewareFuture {
+        let this = self.clone();
+        match this.inner.app.middleware.get(index).cloned() {
+            Some(m) => m(
+                req,
+                crate::middleware::Next {
+                    service: this,
+                    index: index + 1,
+                },
+            ),
+            None => Box::pin(async move { this.route_request(req).await }),
+        }
+    }
+
+    /// Routing and the handler, without middleware.
+    async fn route_request(&self, req: Request<RequestBody>) -> Response {
         let inner = &*self.inner;
         let (parts, body) = req.into_parts();
         let raw = parts.uri.path();

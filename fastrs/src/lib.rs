@@ -48,6 +48,7 @@ pub mod email;
 pub mod http_error;
 pub mod json_error;
 pub mod lax;
+pub mod middleware;
 pub mod model;
 pub mod openapi;
 pub mod request;

@@ -153,6 +153,19 @@ fn operation(
     }
     let op_id = operation_id(&op.name, path, method);
     m.insert("operationId".into(), op_id.clone().into());
+    if op.deprecated {
+        m.insert("deprecated".into(), true.into());
+    }
+    if !op.security.is_empty() {
+        let mut seen = std::collections::HashSet::new();
+        let list: Vec<Value> = op
+            .security
+            .iter()
+            .filter(|s| seen.insert(s.name.clone()))
+            .map(|s| json!({ s.name.as_ref(): s.scopes }))
+            .collect();
+        m.insert("security".into(), Value::Array(list));
+    }
     let mut params: Vec<&ParamDoc> = op
         .params
         .iter()
@@ -223,9 +236,6 @@ fn operation(
         );
     }
     m.insert("responses".into(), Value::Object(responses));
-    if op.deprecated {
-        m.insert("deprecated".into(), true.into());
-    }
     Value::Object(m)
 }
 
@@ -247,6 +257,7 @@ pub fn document(app: &App) -> Value {
         .into_generator();
     let mut paths = Map::new();
     let mut uses_422 = false;
+    let mut security_schemes = Map::new();
     for route in app.routes() {
         let mut op = route.operation().clone();
         if !op.include_in_schema {
@@ -265,6 +276,11 @@ pub fn document(app: &App) -> Value {
         let item = paths
             .entry(route.path().to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
+        for s in &op.security {
+            security_schemes
+                .entry(s.name.to_string())
+                .or_insert_with(|| s.scheme.clone());
+        }
         let value = operation(&op, &method, route.path(), &mut gen, &mut uses_422);
         if let Value::Object(item) = item {
             item.insert(method, value);
@@ -309,11 +325,18 @@ pub fn document(app: &App) -> Value {
         doc.insert("servers".into(), Value::Array(servers));
     }
     doc.insert("paths".into(), Value::Object(paths));
+    let mut components = Map::new();
     if !schemas.is_empty() {
-        doc.insert(
-            "components".into(),
-            json!({"schemas": Value::Object(schemas.into_iter().collect())}),
+        components.insert(
+            "schemas".into(),
+            Value::Object(schemas.into_iter().collect()),
         );
+    }
+    if !security_schemes.is_empty() {
+        components.insert("securitySchemes".into(), Value::Object(security_schemes));
+    }
+    if !components.is_empty() {
+        doc.insert("components".into(), Value::Object(components));
     }
     if !meta.tags.is_empty() {
         let tags: Vec<Value> = meta

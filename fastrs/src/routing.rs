@@ -68,6 +68,21 @@ pub struct Operation {
     pub returns: Option<fn(&mut schemars::SchemaGenerator) -> Option<schemars::Schema>>,
     /// Additional documented responses: status, schema, description.
     pub responses: Vec<(StatusCode, Option<SchemaFn>, Option<Cow<'static, str>>)>,
+    /// Security requirements (from security dependencies such as
+    /// `OAuth2PasswordBearer`): OpenAPI `security` and `components.securitySchemes`.
+    pub security: Vec<SecurityRequirement>,
+}
+
+/// One security scheme an operation requires.
+#[derive(Debug, Clone)]
+pub struct SecurityRequirement {
+    /// The scheme's name in `components.securitySchemes` (FastAPI uses the
+    /// class name, e.g. `OAuth2PasswordBearer`).
+    pub name: Cow<'static, str>,
+    /// The scheme object, e.g. `{"type": "http", "scheme": "bearer"}`.
+    pub scheme: serde_json::Value,
+    /// The scopes required.
+    pub scopes: Vec<String>,
 }
 
 impl Default for Operation {
@@ -85,6 +100,7 @@ impl Default for Operation {
             response: None,
             returns: None,
             responses: Vec::new(),
+            security: Vec::new(),
         }
     }
 }
