@@ -55,6 +55,7 @@ pub struct App {
     pub(crate) dependencies: Vec<crate::dependency::RouteDependency>,
     /// Outermost first (the last added).
     pub(crate) middleware: Vec<crate::middleware::Middleware>,
+    pub(crate) exception_handlers: Vec<(std::any::TypeId, crate::exception::Handler)>,
 }
 
 /// The documentation settings of an app (FastAPI's constructor arguments).
@@ -109,6 +110,7 @@ impl Default for App {
             state: http::Extensions::new(),
             dependencies: Vec::new(),
             middleware: Vec::new(),
+            exception_handlers: Vec::new(),
         }
     }
 }
@@ -234,6 +236,26 @@ impl App {
         Fut: std::future::Future<Output = Response> + Send + 'static,
     {
         self.middleware.insert(0, crate::middleware::from_fn(f));
+        self
+    }
+
+    /// Registers the response for errors of type `E` (FastAPI's
+    /// `@app.exception_handler(E)`): a user error answered with
+    /// [`exception::raise`](crate::exception::raise), or the framework's own
+    /// [`HttpError`](crate::HttpError) (404 and 405 included) and
+    /// [`ValidationErrors`](crate::ValidationErrors) (422).
+    pub fn exception_handler<E, F>(mut self, f: F) -> Self
+    where
+        E: Send + Sync + 'static,
+        F: Fn(&E) -> Response + Send + Sync + 'static,
+    {
+        let h: crate::exception::Handler = Arc::new(move |e| match e.downcast_ref::<E>() {
+            Some(e) => f(e),
+            None => HttpError::new(500, "Internal Server Error").into_response(),
+        });
+        self.exception_handlers
+            .retain(|(t, _)| *t != std::any::TypeId::of::<E>());
+        self.exception_handlers.push((std::any::TypeId::of::<E>(), h));
         self
     }
 
@@ -442,8 +464,18 @@ impl AppService {
         }
     }
 
-    /// Routing and the handler, without middleware.
+    /// Routing and the handler, without middleware; raised errors go
+    /// through the app's exception handlers.
     async fn route_request(&self, req: Request<RequestBody>) -> Response {
+        let response = self.dispatch(req).await;
+        let handlers = &self.inner.app.exception_handlers;
+        if handlers.is_empty() && response.extensions().is_empty() {
+            return response;
+        }
+        crate::exception::apply(handlers, response)
+    }
+
+    async fn dispatch(&self, req: Request<RequestBody>) -> Response {
         let inner = &*self.inner;
         let (parts, body) = req.into_parts();
         let raw = parts.uri.path();

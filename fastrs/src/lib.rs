@@ -45,6 +45,7 @@ pub mod body;
 pub mod constraints;
 pub mod dependency;
 pub mod email;
+pub mod exception;
 pub mod http_error;
 pub mod json_error;
 pub mod lax;

@@ -263,7 +263,8 @@ impl IntoResponse for NoContent {
 
 impl IntoResponse for crate::validation::ValidationErrors {
     fn into_response(self) -> Response {
-        raw_json_response(StatusCode::UNPROCESSABLE_ENTITY, self.to_json())
+        let r = raw_json_response(StatusCode::UNPROCESSABLE_ENTITY, self.to_json());
+        crate::exception::attach(r, self)
     }
     fn into_response_with_status(self, _: StatusCode) -> Response {
         self.into_response()
