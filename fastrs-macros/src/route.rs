@@ -231,6 +231,10 @@ enum Src {
     Fresh,
     /// `State<T>`: the app's state.
     State,
+    /// `BackgroundTasks`: tasks run after the response is sent.
+    Background,
+    /// `Cleanup`: hooks run once the response is produced.
+    Cleanup,
     Path,
     Query,
     Header,
@@ -251,6 +255,13 @@ struct Param {
 fn special(ty: &Type) -> Option<(Src, Type)> {
     let Type::Path(p) = ty else { return None };
     let seg = p.path.segments.last()?;
+    if seg.arguments.is_empty() {
+        return match seg.ident.to_string().as_str() {
+            "BackgroundTasks" => Some((Src::Background, ty.clone())),
+            "Cleanup" => Some((Src::Cleanup, ty.clone())),
+            _ => None,
+        };
+    }
     let src = match seg.ident.to_string().as_str() {
         "Depends" => Src::Depends,
         "Fresh" => Src::Fresh,
@@ -566,6 +577,18 @@ fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
             docs.push(quote_spanned! {span=> <#inner as ::fastrs::Dependency>::document(__op); });
             continue;
         }
+        if matches!(p.src, Src::Background | Src::Cleanup) {
+            let method = if p.src == Src::Background {
+                quote_spanned!(span=> background_tasks)
+            } else {
+                quote_spanned!(span=> cleanup)
+            };
+            extract.push(quote_spanned! {span=>
+                let #ident = ::core::option::Option::Some(__cx.#method());
+            });
+            docs.push(quote! { __op.needs_completion = true; });
+            continue;
+        }
         if let (Some(inner), Src::State) = (&p.inner, p.src) {
             extract.push(quote_spanned! {span=>
                 let #ident = __cx.state::<#inner>().map(::fastrs::State);
@@ -581,7 +604,7 @@ fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
             Src::Query => (quote!(Query), ident.to_string()),
             Src::Header => (quote!(Header), ident.to_string().replace('_', "-")),
             Src::Cookie => (quote!(Cookie), ident.to_string()),
-            Src::Body | Src::Depends | Src::Fresh | Src::State => {
+            Src::Body | Src::Depends | Src::Fresh | Src::State | Src::Background | Src::Cleanup => {
                 unreachable!("handled above")
             }
         };

@@ -56,6 +56,8 @@ pub struct App {
     /// Outermost first (the last added).
     pub(crate) middleware: Vec<crate::middleware::Middleware>,
     pub(crate) exception_handlers: Vec<(std::any::TypeId, crate::exception::Handler)>,
+    pub(crate) startup: Vec<crate::lifespan::Startup>,
+    pub(crate) shutdown: Vec<crate::lifespan::Shutdown>,
 }
 
 /// The documentation settings of an app (FastAPI's constructor arguments).
@@ -69,6 +71,7 @@ pub(crate) struct Meta {
     pub(crate) openapi_url: Option<String>,
     pub(crate) docs_url: Option<String>,
     pub(crate) redoc_url: Option<String>,
+    pub(crate) docs_assets: crate::docs::DocsAssets,
 }
 
 impl Default for Meta {
@@ -82,6 +85,7 @@ impl Default for Meta {
             openapi_url: Some("/openapi.json".into()),
             docs_url: Some("/docs".into()),
             redoc_url: Some("/redoc".into()),
+            docs_assets: crate::docs::DocsAssets::Embedded,
         }
     }
 }
@@ -111,6 +115,8 @@ impl Default for App {
             dependencies: Vec::new(),
             middleware: Vec::new(),
             exception_handlers: Vec::new(),
+            startup: Vec::new(),
+            shutdown: Vec::new(),
         }
     }
 }
@@ -192,6 +198,13 @@ impl App {
         self
     }
 
+    /// Where the docs pages load Swagger UI and ReDoc from: embedded in the
+    /// binary (default, works offline) or a CDN.
+    pub fn docs_assets(mut self, assets: crate::docs::DocsAssets) -> Self {
+        self.meta.docs_assets = assets;
+        self
+    }
+
     /// The OpenAPI document of the app's routes.
     pub fn openapi(&self) -> serde_json::Value {
         crate::openapi::document(self)
@@ -239,6 +252,62 @@ impl App {
         self
     }
 
+    /// Runs `f` at start-up (before the first request) and puts the value it
+    /// returns in the app state, for [`State<T>`](crate::State): FastAPI's
+    /// start-up event, e.g. opening a database pool. An error stops the start.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    ///
+    /// #[derive(Clone)]
+    /// struct Pool(&'static str);
+    ///
+    /// #[get("/db")]
+    /// async fn db(pool: State<Pool>) -> Json<serde_json::Value> {
+    ///     Json(serde_json::json!({"pool": pool.0}))
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .route(db)
+    ///     .on_startup(|| async { Ok::<_, std::io::Error>(Pool("open")) })
+    ///     .on_shutdown(|pool: Pool| async move { let _ = pool; /* close it */ });
+    /// assert_eq!(TestClient::new(app).get("/db").send().json()["pool"], "open");
+    /// ```
+    pub fn on_startup<T, E, F, Fut>(mut self, f: F) -> Self
+    where
+        T: Clone + Send + Sync + 'static,
+        E: Into<crate::body::BoxError>,
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<T, E>> + Send + 'static,
+    {
+        self.startup.push(crate::lifespan::startup(f));
+        self
+    }
+
+    /// Runs `f` at shutdown, after the last request, with the app state's `T`
+    /// (what a start-up hook returned): FastAPI's shutdown event.
+    pub fn on_shutdown<T, F, Fut>(mut self, f: F) -> Self
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn(T) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.shutdown.push(crate::lifespan::shutdown(f));
+        self
+    }
+
+    /// Runs the start-up hooks, then freezes the app ([`App::into_service`]).
+    ///
+    /// # Errors
+    /// The first start-up hook's error.
+    pub async fn start(mut self) -> Result<AppService, crate::body::BoxError> {
+        for hook in self.startup.clone() {
+            let insert = hook().await?;
+            insert(&mut self.state);
+        }
+        Ok(self.into_service())
+    }
+
     /// Registers the response for errors of type `E` (FastAPI's
     /// `@app.exception_handler(E)`): a user error answered with
     /// [`exception::raise`](crate::exception::raise), or the framework's own
@@ -255,7 +324,8 @@ impl App {
         });
         self.exception_handlers
             .retain(|(t, _)| *t != std::any::TypeId::of::<E>());
-        self.exception_handlers.push((std::any::TypeId::of::<E>(), h));
+        self.exception_handlers
+            .push((std::any::TypeId::of::<E>(), h));
         self
     }
 
@@ -334,13 +404,39 @@ impl App {
         .name("openapi")
         .include_in_schema(false);
         self.routes.push(route);
+        let assets = self.meta.docs_assets;
+        if let Some(docs_url) = &self.meta.docs_url {
+            let title = format!("{} - Swagger UI", self.title);
+            self.routes.extend(crate::docs::swagger_ui_routes(
+                docs_url,
+                &openapi_url,
+                &title,
+                assets,
+            ));
+        }
+        if let Some(redoc_url) = &self.meta.redoc_url {
+            let title = format!("{} - ReDoc", self.title);
+            self.routes.extend(crate::docs::redoc_routes(
+                redoc_url,
+                &openapi_url,
+                &title,
+                assets,
+            ));
+        }
     }
 }
 
 struct PathEntry {
     param_names: Vec<Arc<str>>,
-    methods: Vec<(Method, Handler, Option<RouteDependencies>)>,
+    methods: Vec<MethodEntry>,
     allow: HeaderValue,
+}
+
+struct MethodEntry {
+    method: Method,
+    handler: Handler,
+    dependencies: Option<RouteDependencies>,
+    needs_completion: bool,
 }
 
 struct Inner {
@@ -371,19 +467,28 @@ impl Inner {
             });
             let entry = &mut paths[i];
             assert!(
-                !entry.methods.iter().any(|(m, _, _)| *m == r.method),
+                !entry.methods.iter().any(|m| m.method == r.method),
                 "route {} {} is declared twice",
                 r.method,
                 r.path
             );
             let deps = (!r.dependencies.is_empty())
                 .then(|| RouteDependencies::from(r.dependencies.clone()));
-            entry
-                .methods
-                .push((r.method.clone(), r.handler.clone(), deps));
+            let needs_completion = r.operation.needs_completion
+                || r.dependencies.iter().any(|d| {
+                    let mut op = crate::routing::Operation::default();
+                    (d.document)(&mut op);
+                    op.needs_completion
+                });
+            entry.methods.push(MethodEntry {
+                method: r.method.clone(),
+                handler: r.handler.clone(),
+                dependencies: deps,
+                needs_completion,
+            });
         }
         for entry in &mut paths {
-            let mut names: Vec<&str> = entry.methods.iter().map(|(m, _, _)| m.as_str()).collect();
+            let mut names: Vec<&str> = entry.methods.iter().map(|m| m.method.as_str()).collect();
             if names.contains(&"GET") && !names.contains(&"HEAD") {
                 names.push("HEAD");
             }
@@ -431,6 +536,13 @@ impl std::fmt::Debug for AppService {
 }
 
 impl AppService {
+    /// Runs the app's shutdown hooks, in the order they were added.
+    pub async fn shutdown(&self) {
+        for hook in &self.inner.app.shutdown {
+            hook(&self.inner.state).await;
+        }
+    }
+
     /// The app it was built from (routes and metadata).
     pub fn app(&self) -> &App {
         &self.inner.app
@@ -493,13 +605,13 @@ impl AppService {
         let handler = entry
             .methods
             .iter()
-            .find(|(m, _, _)| *m == parts.method)
+            .find(|m| m.method == parts.method)
             .or_else(|| {
                 is_head
-                    .then(|| entry.methods.iter().find(|(m, _, _)| *m == Method::GET))
+                    .then(|| entry.methods.iter().find(|m| m.method == Method::GET))
                     .flatten()
             });
-        let Some((_, handler, deps)) = handler else {
+        let Some(target) = handler else {
             let mut r = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
             r.headers_mut().insert(ALLOW, entry.allow.clone());
             return r;
@@ -512,10 +624,16 @@ impl AppService {
             .collect();
         let mut cx =
             RequestContext::new(parts, body, params, inner.limits).with_state(inner.state.clone());
-        if let Some(deps) = deps {
+        if let Some(deps) = &target.dependencies {
             cx = cx.with_route_dependencies(deps.clone());
         }
-        let future = handler(cx);
+        let completion = target
+            .needs_completion
+            .then(|| Arc::new(crate::background::Completion::default()));
+        if let Some(c) = &completion {
+            cx = cx.with_completion(c.clone());
+        }
+        let future = (target.handler)(cx);
         let mut response = match std::panic::AssertUnwindSafe(future).catch_unwind().await {
             Ok(r) => r,
             Err(panic) => {
@@ -528,6 +646,9 @@ impl AppService {
                 HttpError::new(500, "Internal Server Error").into_response()
             }
         };
+        if let Some(c) = completion {
+            c.finish(&mut response).await;
+        }
         if is_head {
             if let Some(len) = response.body().size_hint().exact() {
                 response

@@ -67,7 +67,8 @@ pub fn raise<E: Send + Sync + 'static>(error: E) -> Response {
     use crate::response::IntoResponse;
     let mut r = crate::HttpError::new(500, "Internal Server Error").into_response();
     r.extensions_mut().remove::<Raised>();
-    r.extensions_mut().insert(Unhandled(std::any::type_name::<E>()));
+    r.extensions_mut()
+        .insert(Unhandled(std::any::type_name::<E>()));
     attach(r, error)
 }
 
@@ -87,7 +88,9 @@ pub(crate) fn apply(handlers: &[(TypeId, Handler)], mut response: Response) -> R
         return h(&*raised.error);
     }
     if let Some(Unhandled(name)) = response.extensions().get::<Unhandled>() {
-        tracing::error!("unhandled error of type {name}: answered 500 (register App::exception_handler)");
+        tracing::error!(
+            "unhandled error of type {name}: answered 500 (register App::exception_handler)"
+        );
     }
     response
 }

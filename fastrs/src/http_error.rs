@@ -99,8 +99,8 @@ impl IntoResponse for HttpError {
                 detail: &self.detail,
             },
         );
-        r.headers_mut().extend(self.headers);
-        r
+        r.headers_mut().extend(self.headers.clone());
+        crate::exception::attach(r, self)
     }
     fn into_response_with_status(self, _: StatusCode) -> Response {
         self.into_response()

@@ -41,14 +41,19 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod background;
 pub mod body;
 pub mod constraints;
+pub mod cors;
 pub mod dependency;
+pub mod docs;
 pub mod email;
 pub mod exception;
+pub mod gzip;
 pub mod http_error;
 pub mod json_error;
 pub mod lax;
+pub mod lifespan;
 pub mod middleware;
 pub mod model;
 pub mod openapi;
@@ -57,6 +62,7 @@ pub mod response;
 pub mod routing;
 pub mod server;
 pub mod testclient;
+pub mod trusted_host;
 pub mod types;
 pub mod validation;
 

@@ -100,6 +100,7 @@ pub struct RequestContext {
     state: Option<Arc<http::Extensions>>,
     route_dependencies: Option<RouteDependencies>,
     cache: http::Extensions,
+    completion: Option<Arc<crate::background::Completion>>,
 }
 
 /// A resolved dependency's value, cached for the rest of the request.
@@ -127,7 +128,33 @@ impl RequestContext {
             state: None,
             route_dependencies: None,
             cache: http::Extensions::new(),
+            completion: None,
         }
+    }
+
+    /// Gives the request its completion registry (background tasks, clean-up).
+    pub fn with_completion(mut self, c: Arc<crate::background::Completion>) -> Self {
+        self.completion = Some(c);
+        self
+    }
+
+    fn completion(&mut self) -> Arc<crate::background::Completion> {
+        self.completion
+            .get_or_insert_with(|| {
+                tracing::error!("a route using BackgroundTasks or Cleanup was not marked needs_completion; its tasks will not run");
+                Arc::default()
+            })
+            .clone()
+    }
+
+    /// The request's background tasks.
+    pub fn background_tasks(&mut self) -> crate::background::BackgroundTasks {
+        crate::background::BackgroundTasks(self.completion())
+    }
+
+    /// The request's clean-up registry.
+    pub fn cleanup(&mut self) -> crate::background::Cleanup {
+        crate::background::Cleanup(self.completion())
     }
 
     /// Gives the request access to the app's state.

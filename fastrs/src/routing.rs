@@ -71,6 +71,9 @@ pub struct Operation {
     /// Security requirements (from security dependencies such as
     /// `OAuth2PasswordBearer`): OpenAPI `security` and `components.securitySchemes`.
     pub security: Vec<SecurityRequirement>,
+    /// Whether the route (or a dependency of it) uses `BackgroundTasks` or
+    /// `Cleanup`, so the app prepares a per-request completion registry.
+    pub needs_completion: bool,
 }
 
 /// One security scheme an operation requires.
@@ -101,6 +104,7 @@ impl Default for Operation {
             returns: None,
             responses: Vec::new(),
             security: Vec::new(),
+            needs_completion: false,
         }
     }
 }

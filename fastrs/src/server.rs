@@ -189,15 +189,15 @@ pub struct Server {
 }
 
 impl Server {
-    /// Freezes `app` and binds `config.addr`.
+    /// Runs `app`'s start-up hooks, freezes it and binds `config.addr`.
     ///
     /// # Errors
-    /// When the address cannot be bound.
+    /// When a start-up hook fails or the address cannot be bound.
     ///
     /// # Panics
     /// When two routes of `app` conflict (see [`App::into_service`]).
     pub async fn bind(app: App, config: Config) -> io::Result<Server> {
-        let service = app.into_service();
+        let service = app.start().await.map_err(io::Error::other)?;
         let listener = TcpListener::bind(config.addr).await?;
         let local_addr = listener.local_addr()?;
         Ok(Server {
@@ -248,7 +248,7 @@ impl Server {
         eprintln!("{line}");
 
         let shared = Arc::new(Shared {
-            app: service,
+            app: service.clone(),
             builder: connection_builder(&config),
             first_byte_timeout: config.first_byte_timeout,
             idle_timeout: config.idle_timeout,
@@ -336,6 +336,7 @@ impl Server {
             tracing::warn!(target: LOG, "closing {} connection(s) still open", conns.len());
             conns.shutdown().await;
         }
+        service.shutdown().await;
         tracing::info!(target: LOG, "fastrs stopped");
         Ok(())
     }

@@ -43,16 +43,20 @@ impl std::fmt::Debug for TestClient {
 }
 
 impl TestClient {
-    /// A client for `app`.
+    /// A client for `app`; runs its start-up hooks (and, when dropped, its
+    /// shutdown hooks), as FastAPI's `with TestClient(app)` does.
+    ///
+    /// # Panics
+    /// When a start-up hook fails.
     pub fn new(app: App) -> Self {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a tokio runtime for the test client");
-        TestClient {
-            service: app.into_service(),
-            runtime,
-        }
+        let service = runtime
+            .block_on(app.start())
+            .unwrap_or_else(|e| panic!("the app's start-up failed: {e}"));
+        TestClient { service, runtime }
     }
 
     /// The service under test.
@@ -104,6 +108,12 @@ impl TestClient {
     /// An OPTIONS request.
     pub fn options(&self, uri: &str) -> TestRequest<'_> {
         self.request(Method::OPTIONS, uri)
+    }
+}
+
+impl Drop for TestClient {
+    fn drop(&mut self) {
+        self.runtime.block_on(self.service.shutdown());
     }
 }
 
@@ -190,6 +200,11 @@ impl TestRequest<'_> {
                 .await
                 .map(|c| c.to_bytes())
                 .unwrap_or_default();
+            // The body is sent: let background tasks that were just started
+            // run, as FastAPI's TestClient runs them before returning.
+            for _ in 0..8 {
+                tokio::task::yield_now().await;
+            }
             TestResponse {
                 status: parts.status,
                 headers: parts.headers,
