@@ -34,7 +34,7 @@ const PARAM_OPTIONS: &[&str] = &[
     "deprecated",
     "include_in_schema",
 ];
-const SOURCES: &[&str] = &["path", "query", "header", "cookie", "body"];
+const SOURCES: &[&str] = &["path", "query", "header", "cookie", "form", "body"];
 
 struct RouteArgs {
     path: LitStr,
@@ -239,6 +239,10 @@ enum Src {
     Query,
     Header,
     Cookie,
+    /// `#[form]`: a field of a form body.
+    Form,
+    /// `UploadFile` (or `Option`/`Vec` of it): a file of a multipart body.
+    File,
     Body,
 }
 
@@ -314,6 +318,17 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
         }
     }
     let bodies: Vec<&Param> = params.iter().filter(|p| p.src == Src::Body).collect();
+    if let (Some(b), true) = (
+        bodies.first(),
+        params
+            .iter()
+            .any(|p| matches!(p.src, Src::Form | Src::File)),
+    ) {
+        errors.at(
+            &b.ident,
+            "a route reads either a JSON body or form fields, not both",
+        );
+    }
     for extra in bodies.iter().skip(1) {
         errors.at(
             &extra.ident,
@@ -389,6 +404,7 @@ fn parse_params(
                         "query" => Src::Query,
                         "header" => Src::Header,
                         "cookie" => Src::Cookie,
+                        "form" => Src::Form,
                         _ => Src::Body,
                     });
                     if let syn::Meta::List(l) = &a.meta {
@@ -402,6 +418,19 @@ fn parse_params(
             }
         }
         pt.attrs = kept;
+        let file_ty = option_inner(&ty).or_else(|| vec_inner(&ty)).unwrap_or(&ty);
+        if matches!(file_ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "UploadFile"))
+        {
+            let opts = FieldOpts::parse(opts, PARAM_OPTIONS, errors);
+            params.push(Param {
+                ident,
+                ty,
+                src: Src::File,
+                opts,
+                inner: None,
+            });
+            continue;
+        }
         if let Some((kind, inner)) = special(&ty) {
             if src.is_some() {
                 errors.at(
@@ -537,6 +566,9 @@ struct Extraction {
 }
 
 fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
+    let uses_form = params
+        .iter()
+        .any(|p| matches!(p.src, Src::Form | Src::File));
     let mut statics = Vec::new();
     let mut extract = Vec::new();
     let mut docs = Vec::new();
@@ -600,6 +632,7 @@ fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
             continue;
         }
         let (source, wire) = match p.src {
+            Src::Form | Src::File => (quote!(Form), ident.to_string()),
             Src::Path => (quote!(Path), ident.to_string()),
             Src::Query => (quote!(Query), ident.to_string()),
             Src::Header => (quote!(Header), ident.to_string().replace('_', "-")),
@@ -639,6 +672,29 @@ fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
                 include_in_schema: #include,
             };
         });
+        if p.src == Src::File {
+            let method = if option_inner(ty).is_some() {
+                quote_spanned!(span=> file_opt)
+            } else if vec_inner(ty).is_some() {
+                quote_spanned!(span=> file_list)
+            } else {
+                quote_spanned!(span=> file_one)
+            };
+            let required = option_inner(ty).is_none() && vec_inner(ty).is_none();
+            extract.push(quote_spanned! {span=>
+                let #ident = __cx.#method(&#spec, __errors);
+            });
+            docs.push(quote_spanned! {span=>
+                __op.form_multipart = true;
+                __op.form.push(::fastrs::routing::ParamDoc {
+                    spec: &#spec,
+                    required: #required,
+                    schema: |g| g.subschema_for::<#ty>(),
+                    default: ::core::option::Option::None,
+                });
+            });
+            continue;
+        }
         let (method, inner) = if let Some(inner) = option_inner(ty) {
             (quote_spanned!(span=> param_opt), inner)
         } else if let Some(inner) = vec_inner(ty) {
@@ -671,8 +727,13 @@ fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
         extract.push(quote_spanned! {span=>
             let #ident = __cx.#method::<#inner>(&#spec, #default, __errors);
         });
+        let list = if p.src == Src::Form {
+            quote!(form)
+        } else {
+            quote!(params)
+        };
         docs.push(quote_spanned! {span=>
-            __op.params.push(::fastrs::routing::ParamDoc {
+            __op.#list.push(::fastrs::routing::ParamDoc {
                 spec: &#spec,
                 required: #required,
                 schema: |g| g.subschema_for::<#ty>(),
@@ -681,6 +742,16 @@ fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
         });
     }
 
+    if uses_form {
+        extract.insert(
+            0,
+            quote! {
+                if let ::core::result::Result::Err(r) = __cx.read_form().await {
+                    #ret_err
+                }
+            },
+        );
+    }
     Extraction {
         statics,
         body_read,

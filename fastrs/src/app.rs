@@ -359,6 +359,12 @@ impl App {
         self
     }
 
+    /// The largest multipart (file upload) body, in bytes (default 100 MiB).
+    pub fn max_upload_size(mut self, bytes: usize) -> Self {
+        self.limits.max_upload_size = bytes;
+        self
+    }
+
     /// Redirect `/path/` to `/path` (and back) when only the other exists (default on).
     pub fn redirect_slashes(mut self, yes: bool) -> Self {
         self.redirect_slashes = yes;

@@ -49,6 +49,7 @@ pub mod dependency;
 pub mod docs;
 pub mod email;
 pub mod exception;
+pub mod form;
 pub mod gzip;
 pub mod http_error;
 pub mod json_error;

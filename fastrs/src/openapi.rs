@@ -89,6 +89,7 @@ fn source_rank(s: Source) -> u8 {
         Source::Query => 1,
         Source::Header => 2,
         Source::Cookie => 3,
+        Source::Form => 4,
     }
 }
 
@@ -136,6 +137,7 @@ fn operation(
     path: &str,
     gen: &mut schemars::SchemaGenerator,
     uses_422: &mut bool,
+    form_schemas: &mut Vec<(String, Value)>,
 ) -> Value {
     let mut m = Map::new();
     if !op.tags.is_empty() {
@@ -169,7 +171,7 @@ fn operation(
     let mut params: Vec<&ParamDoc> = op
         .params
         .iter()
-        .filter(|p| p.spec.include_in_schema)
+        .filter(|p| p.spec.include_in_schema && p.spec.source != Source::Form)
         .collect();
     // A dependency used twice (or a parameter shared with one) is documented once.
     let mut seen = std::collections::HashSet::new();
@@ -178,6 +180,43 @@ fn operation(
     if !params.is_empty() {
         let list: Vec<Value> = params.iter().map(|p| parameter(p, gen)).collect();
         m.insert("parameters".into(), Value::Array(list));
+    }
+    if !op.form.is_empty() {
+        let mut seen = std::collections::HashSet::new();
+        let mut props = Map::new();
+        let mut required = Vec::new();
+        for p in op.form.iter().filter(|p| seen.insert(p.spec.name)) {
+            let schema = field_schema(
+                (p.schema)(gen),
+                &p.spec.constraints,
+                &python_title(p.spec.name),
+                p.spec.description,
+                p.default.map(|f| f()),
+                p.spec.example,
+            );
+            props.insert(p.spec.name.to_owned(), schema.to_value());
+            if p.required {
+                required.push(Value::from(p.spec.name));
+            }
+        }
+        let name = format!("Body_{op_id}");
+        let mut schema = Map::new();
+        schema.insert("properties".into(), Value::Object(props));
+        schema.insert("type".into(), "object".into());
+        if !required.is_empty() {
+            schema.insert("required".into(), Value::Array(required));
+        }
+        schema.insert("title".into(), name.clone().into());
+        form_schemas.push((name.clone(), Value::Object(schema)));
+        let media = if op.form_multipart {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        m.insert(
+            "requestBody".into(),
+            json!({"content": {media: {"schema": {"$ref": format!("#/components/schemas/{name}")}}}, "required": true}),
+        );
     }
     if let Some((schema, required)) = op.body {
         let mut body = Map::new();
@@ -227,7 +266,7 @@ fn operation(
         .responses
         .iter()
         .any(|(c, _, _)| *c == StatusCode::UNPROCESSABLE_ENTITY);
-    if (!params.is_empty() || op.body.is_some()) && !declares_422 {
+    if (!params.is_empty() || op.body.is_some() || !op.form.is_empty()) && !declares_422 {
         *uses_422 = true;
         responses.insert(
             "422".into(),
@@ -258,6 +297,7 @@ pub fn document(app: &App) -> Value {
     let mut paths = Map::new();
     let mut uses_422 = false;
     let mut security_schemes = Map::new();
+    let mut form_schemas: Vec<(String, Value)> = Vec::new();
     for route in app.routes() {
         let mut op = route.operation().clone();
         if !op.include_in_schema {
@@ -281,12 +321,20 @@ pub fn document(app: &App) -> Value {
                 .entry(s.name.to_string())
                 .or_insert_with(|| s.scheme.clone());
         }
-        let value = operation(&op, &method, route.path(), &mut gen, &mut uses_422);
+        let value = operation(
+            &op,
+            &method,
+            route.path(),
+            &mut gen,
+            &mut uses_422,
+            &mut form_schemas,
+        );
         if let Value::Object(item) = item {
             item.insert(method, value);
         }
     }
     let mut schemas: Vec<(String, Value)> = gen.take_definitions(true).into_iter().collect();
+    schemas.extend(form_schemas);
     if uses_422 {
         schemas.push(("HTTPValidationError".into(), http_validation_error()));
         schemas.push(("ValidationError".into(), validation_error()));

@@ -39,6 +39,8 @@ pub enum Source {
     Header,
     /// A cookie.
     Cookie,
+    /// A field of a URL-encoded or multipart form body.
+    Form,
 }
 
 impl Source {
@@ -49,6 +51,7 @@ impl Source {
             Source::Query => "query",
             Source::Header => "header",
             Source::Cookie => "cookie",
+            Source::Form => "body",
         }
     }
 }
@@ -79,6 +82,8 @@ pub struct BodyLimits {
     pub max_size: usize,
     /// How long reading the body may take (408 beyond it).
     pub timeout: Duration,
+    /// The largest multipart body (file uploads are streamed to disk).
+    pub max_upload_size: usize,
 }
 
 impl Default for BodyLimits {
@@ -86,6 +91,7 @@ impl Default for BodyLimits {
         BodyLimits {
             max_size: 1024 * 1024,
             timeout: Duration::from_secs(30),
+            max_upload_size: 100 * 1024 * 1024,
         }
     }
 }
@@ -101,6 +107,8 @@ pub struct RequestContext {
     route_dependencies: Option<RouteDependencies>,
     cache: http::Extensions,
     completion: Option<Arc<crate::background::Completion>>,
+    form: Option<Vec<(String, String)>>,
+    files: Vec<(String, crate::form::UploadFile)>,
 }
 
 /// A resolved dependency's value, cached for the rest of the request.
@@ -129,6 +137,8 @@ impl RequestContext {
             route_dependencies: None,
             cache: http::Extensions::new(),
             completion: None,
+            form: None,
+            files: Vec::new(),
         }
     }
 
@@ -289,6 +299,7 @@ impl RequestContext {
             Source::Query => self.query_values(spec.name).collect(),
             Source::Header => self.header_values(spec.name).collect(),
             Source::Cookie => self.cookie(spec.name).into_iter().collect(),
+            Source::Form => self.form_values(spec.name).collect(),
         }
     }
 
@@ -298,7 +309,110 @@ impl RequestContext {
             Source::Query => self.query_values(spec.name).last(),
             Source::Header => self.header_values(spec.name).last(),
             Source::Cookie => self.cookie(spec.name),
+            Source::Form => self.form_values(spec.name).last(),
         }
+    }
+
+    /// The non-empty values of a form field (an empty value counts as
+    /// missing, as in FastAPI), once [`read_form`](Self::read_form) ran.
+    pub fn form_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        self.form
+            .iter()
+            .flatten()
+            .filter(move |(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| Cow::Borrowed(v.as_str()))
+    }
+
+    /// Reads an `application/x-www-form-urlencoded` body (or the text fields
+    /// of a `multipart/form-data` one) for the form parameters; any other
+    /// content type gives no fields (so required ones are missing).
+    pub async fn read_form(&mut self) -> Result<(), Response> {
+        if self.form.is_some() {
+            return Ok(());
+        }
+        let content_type = self
+            .parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let fields = if mime == "multipart/form-data" {
+            crate::form::read_multipart(self, &content_type).await?
+        } else {
+            let bytes = self
+                .read_body()
+                .await
+                .map_err(IntoResponse::into_response)?;
+            if mime == "application/x-www-form-urlencoded" {
+                form_urlencoded::parse(&bytes).into_owned().collect()
+            } else {
+                Vec::new()
+            }
+        };
+        self.form = Some(fields);
+        Ok(())
+    }
+
+    /// Takes the request body out, to be read as a stream.
+    pub fn take_body(&mut self) -> Option<RequestBody> {
+        self.body.take()
+    }
+
+    /// The uploaded files of a multipart form, once [`read_form`](Self::read_form) ran.
+    pub fn take_files(&mut self, name: &str) -> Vec<crate::form::UploadFile> {
+        let (taken, kept) = std::mem::take(&mut self.files)
+            .into_iter()
+            .partition(|(k, _)| k == name);
+        self.files = kept;
+        taken.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// A required uploaded file (`missing` at `["body", name]` otherwise).
+    pub fn file_one(
+        &mut self,
+        spec: &ParamSpec,
+        errors: &mut ValidationErrors,
+    ) -> Option<crate::form::UploadFile> {
+        let f = self.take_files(spec.name).into_iter().next();
+        if f.is_none() {
+            errors.push(&loc_of(spec), Value::Null, Invalid::missing());
+        }
+        f
+    }
+
+    /// An optional uploaded file.
+    pub fn file_opt(
+        &mut self,
+        spec: &ParamSpec,
+        _errors: &mut ValidationErrors,
+    ) -> Option<Option<crate::form::UploadFile>> {
+        Some(self.take_files(spec.name).into_iter().next())
+    }
+
+    /// Every file uploaded under one name.
+    pub fn file_list(
+        &mut self,
+        spec: &ParamSpec,
+        _errors: &mut ValidationErrors,
+    ) -> Option<Vec<crate::form::UploadFile>> {
+        Some(self.take_files(spec.name))
+    }
+
+    /// Stores an uploaded file read from a multipart body.
+    pub(crate) fn push_file(&mut self, name: String, file: crate::form::UploadFile) {
+        self.files.push((name, file));
+    }
+
+    /// The request's body limits.
+    pub(crate) fn limits(&self) -> BodyLimits {
+        self.limits
     }
 
     /// A required parameter, or its `default`; a repeated query key gives its last value.

@@ -74,6 +74,11 @@ pub struct Operation {
     /// Whether the route (or a dependency of it) uses `BackgroundTasks` or
     /// `Cleanup`, so the app prepares a per-request completion registry.
     pub needs_completion: bool,
+    /// Form fields (and files): documented as one `Body_<operation id>`
+    /// schema of the request body.
+    pub form: Vec<ParamDoc>,
+    /// The form is `multipart/form-data` (it has files), else URL-encoded.
+    pub form_multipart: bool,
 }
 
 /// One security scheme an operation requires.
@@ -105,6 +110,8 @@ impl Default for Operation {
             responses: Vec::new(),
             security: Vec::new(),
             needs_completion: false,
+            form: Vec::new(),
+            form_multipart: false,
         }
     }
 }
