@@ -848,8 +848,11 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
         syn::ReturnType::Type(_, t) => quote!(#t),
         syn::ReturnType::Default => quote!(()),
     };
+    let returns_impl = matches!(&func.sig.output, syn::ReturnType::Type(_, t) if matches!(&**t, Type::ImplTrait(_)));
     let response_doc = match &args.response_model {
         Some(m) => quote!(.response::<#m>()),
+        // `impl IntoResponse` cannot be named: documented as untyped JSON.
+        None if returns_impl => quote!(),
         None => quote!(.returns::<#ret_ty>()),
     };
     let extra_responses = args.responses.iter().map(|(code, ty, d)| {

@@ -85,7 +85,7 @@ pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
 
 /// Crates the generated code and users' signatures refer to.
-pub use {chrono, http, schemars, serde, serde_json};
+pub use {chrono, cookie, http, schemars, serde, serde_json};
 
 /// Everything a handler file needs: `use fastrs::prelude::*;`.
 pub mod prelude {

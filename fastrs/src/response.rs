@@ -44,7 +44,11 @@ pub trait IntoResponse: Sized {
     /// responses) keep it. A 204 or 304 drops the body and its content type.
     fn into_response_with_status(self, status: StatusCode) -> Response {
         let mut r = self.into_response();
-        set_status(&mut r, status);
+        // Only a plain success takes the route's status; a value that chose
+        // another (a 404 for a missing file, a redirect) keeps it.
+        if r.status() == StatusCode::OK {
+            set_status(&mut r, status);
+        }
         r
     }
 
@@ -268,5 +272,201 @@ impl IntoResponse for crate::validation::ValidationErrors {
     }
     fn into_response_with_status(self, _: StatusCode) -> Response {
         self.into_response()
+    }
+}
+
+/// A redirect: FastAPI's `RedirectResponse` (307 by default).
+///
+/// ```
+/// use fastrs::{IntoResponse, response::Redirect};
+/// let r = Redirect::to("/items").into_response();
+/// assert_eq!(r.status(), 307);
+/// assert_eq!(r.headers()["location"], "/items");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    status: StatusCode,
+    location: String,
+}
+
+impl Redirect {
+    /// 307 Temporary Redirect (the method and body are kept).
+    pub fn to(location: impl Into<String>) -> Self {
+        Redirect {
+            status: StatusCode::TEMPORARY_REDIRECT,
+            location: location.into(),
+        }
+    }
+
+    /// 308 Permanent Redirect.
+    pub fn permanent(location: impl Into<String>) -> Self {
+        Redirect {
+            status: StatusCode::PERMANENT_REDIRECT,
+            location: location.into(),
+        }
+    }
+
+    /// 303 See Other (the client follows with a GET).
+    pub fn see_other(location: impl Into<String>) -> Self {
+        Redirect {
+            status: StatusCode::SEE_OTHER,
+            location: location.into(),
+        }
+    }
+}
+
+impl IntoResponse for Redirect {
+    fn into_response(self) -> Response {
+        let mut r = http::Response::new(Body::Empty);
+        *r.status_mut() = self.status;
+        match HeaderValue::try_from(self.location) {
+            Ok(v) => {
+                r.headers_mut().insert(http::header::LOCATION, v);
+            }
+            Err(_) => tracing::error!("invalid redirect location dropped"),
+        }
+        r
+    }
+    fn into_response_with_status(self, _: StatusCode) -> Response {
+        self.into_response()
+    }
+}
+
+/// Adds a `Set-Cookie` header (build the cookie with the re-exported
+/// [`cookie`](crate::cookie) crate, as Starlette's `set_cookie` would).
+///
+/// ```
+/// use fastrs::{IntoResponse, Json, response::set_cookie, cookie::Cookie};
+/// let mut r = Json(serde_json::json!({})).into_response();
+/// set_cookie(&mut r, &Cookie::build(("session", "abc")).path("/").http_only(true).build());
+/// assert_eq!(r.headers()["set-cookie"], "session=abc; HttpOnly; Path=/");
+/// ```
+pub fn set_cookie(response: &mut Response, cookie: &cookie::Cookie<'_>) {
+    match HeaderValue::try_from(cookie.to_string()) {
+        Ok(v) => {
+            response.headers_mut().append(http::header::SET_COOKIE, v);
+        }
+        Err(_) => tracing::error!("invalid cookie dropped"),
+    }
+}
+
+/// Removes a cookie on the client (an expired `Set-Cookie`).
+pub fn delete_cookie(response: &mut Response, name: &str, path: &str) {
+    let mut c = cookie::Cookie::build((name.to_owned(), String::new()))
+        .path(path.to_owned())
+        .build();
+    c.make_removal();
+    set_cookie(response, &c);
+}
+
+/// A streamed body: FastAPI's `StreamingResponse`.
+///
+/// ```
+/// use fastrs::{IntoResponse, response::Streaming};
+/// let chunks = futures_util::stream::iter(["a", "b"].map(|s| Ok::<_, std::io::Error>(bytes::Bytes::from(s))));
+/// let r = Streaming::new(chunks).content_type("text/plain").into_response();
+/// assert_eq!(r.headers()["content-type"], "text/plain");
+/// ```
+pub struct Streaming<S> {
+    stream: S,
+    content_type: HeaderValue,
+}
+
+impl<S> std::fmt::Debug for Streaming<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Streaming").finish_non_exhaustive()
+    }
+}
+
+impl<S> Streaming<S> {
+    /// A stream of byte chunks, sent as they come (`application/octet-stream`).
+    pub fn new(stream: S) -> Self {
+        Streaming {
+            stream,
+            content_type: HeaderValue::from_static("application/octet-stream"),
+        }
+    }
+
+    /// Sets the content type.
+    pub fn content_type(mut self, ct: &'static str) -> Self {
+        self.content_type = HeaderValue::from_static(ct);
+        self
+    }
+}
+
+impl<S, E> IntoResponse for Streaming<S>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Send + 'static,
+    E: Into<crate::body::BoxError> + 'static,
+{
+    fn into_response(self) -> Response {
+        use futures_util::TryStreamExt;
+        let frames = self.stream.map_ok(http_body::Frame::data);
+        let mut r = http::Response::new(Body::stream(http_body_util::StreamBody::new(frames)));
+        r.headers_mut().insert(CONTENT_TYPE, self.content_type);
+        r
+    }
+}
+
+/// A file from disk, streamed: FastAPI's `FileResponse`. The content type is
+/// guessed from the extension; a missing file is a 404.
+///
+/// ```no_run
+/// use fastrs::prelude::*;
+/// use fastrs::response::FileResponse;
+/// #[get("/report")]
+/// async fn report() -> FileResponse {
+///     FileResponse::new("report.pdf").filename("report.pdf")
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct FileResponse {
+    path: std::path::PathBuf,
+    filename: Option<String>,
+}
+
+impl FileResponse {
+    /// The file at `path`.
+    pub fn new(path: impl Into<std::path::PathBuf>) -> Self {
+        FileResponse {
+            path: path.into(),
+            filename: None,
+        }
+    }
+
+    /// Offers the file as a download with this name (`Content-Disposition`).
+    pub fn filename(mut self, name: impl Into<String>) -> Self {
+        self.filename = Some(name.into());
+        self
+    }
+}
+
+impl IntoResponse for FileResponse {
+    fn into_response(self) -> Response {
+        let file = match std::fs::File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!("file {} not served: {e}", self.path.display());
+                return crate::HttpError::from_status(StatusCode::NOT_FOUND).into_response();
+            }
+        };
+        let len = file.metadata().map(|m| m.len()).ok();
+        let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
+        let mime = mime_guess::from_path(&self.path).first_or_octet_stream();
+        let mut r = Streaming::new(stream).into_response();
+        if let Ok(v) = HeaderValue::from_str(mime.essence_str()) {
+            r.headers_mut().insert(CONTENT_TYPE, v);
+        }
+        if let Some(len) = len {
+            r.headers_mut()
+                .insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
+        }
+        if let Some(name) = self.filename {
+            let v = format!("attachment; filename=\"{}\"", name.replace('"', "\\\""));
+            if let Ok(v) = HeaderValue::from_str(&v) {
+                r.headers_mut().insert(http::header::CONTENT_DISPOSITION, v);
+            }
+        }
+        r
     }
 }
