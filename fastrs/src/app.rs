@@ -264,7 +264,8 @@ impl App {
     ///
     /// #[get("/db")]
     /// async fn db(pool: State<Pool>) -> Json<serde_json::Value> {
-    ///     Json(serde_json::json!({"pool": pool.0}))
+    ///     let Pool(name) = *pool;
+    ///     Json(serde_json::json!({"pool": name}))
     /// }
     ///
     /// let app = App::new()
