@@ -61,6 +61,7 @@ pub mod openapi;
 pub mod request;
 pub mod response;
 pub mod routing;
+pub mod security;
 pub mod server;
 pub mod testclient;
 pub mod trusted_host;

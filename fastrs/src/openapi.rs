@@ -311,6 +311,11 @@ pub fn document(app: &App) -> Value {
             }
             pre.params.append(&mut op.params);
             op.params = pre.params;
+            pre.security.append(&mut op.security);
+            op.security = pre.security;
+            pre.form.append(&mut op.form);
+            op.form = pre.form;
+            op.form_multipart |= pre.form_multipart;
         }
         let method = route.method().as_str().to_ascii_lowercase();
         let item = paths

@@ -309,12 +309,23 @@ impl RequestContext {
             Source::Query => self.query_values(spec.name).last(),
             Source::Header => self.header_values(spec.name).last(),
             Source::Cookie => self.cookie(spec.name),
-            Source::Form => self.form_values(spec.name).last(),
+            Source::Form => self.form_value(spec.name).map(Cow::Borrowed),
         }
     }
 
-    /// The non-empty values of a form field (an empty value counts as
-    /// missing, as in FastAPI), once [`read_form`](Self::read_form) ran.
+    /// The last value of a form field, `None` when it is absent or empty (an
+    /// empty value counts as missing, as in FastAPI), once
+    /// [`read_form`](Self::read_form) ran.
+    pub fn form_value(&self, name: &str) -> Option<&str> {
+        self.form
+            .iter()
+            .flatten()
+            .rfind(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The non-empty values of a repeated form field, in order.
     pub fn form_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
         self.form
             .iter()
