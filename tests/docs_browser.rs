@@ -14,7 +14,40 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fastrs::prelude::*;
+use fastrs::security::{OAuth2PasswordBearer, OAuth2PasswordRequestForm};
+use fastrs::serde_json::{json, Value};
 use fastrs::server::{Config, Server};
+
+fastrs::security_config!(TokenAuth: OAuth2PasswordBearerConfig, token_url = "auth/token");
+
+/// Logs in `johndoe` / `secret`; the token is the user name.
+#[post("/auth/token")]
+async fn login(form: Depends<OAuth2PasswordRequestForm>) -> Result<Json<Value>, HttpError> {
+    if form.username != "johndoe" || form.password != "secret" {
+        return Err(
+            HttpError::new(401, "Incorrect email or password").header("www-authenticate", "Bearer")
+        );
+    }
+    Ok(Json(
+        json!({"access_token": form.username, "token_type": "bearer"}),
+    ))
+}
+
+/// The logged-in user.
+#[get("/users/me")]
+async fn me(token: Depends<OAuth2PasswordBearer<TokenAuth>>) -> Result<Json<Value>, HttpError> {
+    if *token != "johndoe" {
+        return Err(HttpError::new(401, "Could not validate credentials")
+            .header("www-authenticate", "Bearer"));
+    }
+    Ok(Json(json!({"username": *token})))
+}
+
+/// The hello app plus an OAuth2 password login, for "Authorize".
+fn oauth2_app() -> App {
+    hello::app().title("OAuth2 docs").route(login).route(me)
+}
 
 /// The whole browser run, start-up included, stops after this.
 const LIMIT: Duration = Duration::from_secs(180);
@@ -41,6 +74,17 @@ fn chromium() -> PathBuf {
 
 #[test]
 fn docs_and_redoc_work_in_a_real_browser() {
+    run_browser_check(hello::app(), false);
+}
+
+/// Swagger UI's "Authorize" (OAuth2 password flow) gets a token from the app,
+/// and "Execute" on the secured `GET /users/me` sends it and shows 200.
+#[test]
+fn authorize_with_oauth2_password_flow_in_a_real_browser() {
+    run_browser_check(oauth2_app(), true);
+}
+
+fn run_browser_check(app: App, expect_authorize: bool) {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if let Some(reason) = missing(&browser_dir) {
         if std::env::var_os("FASTRS_REQUIRE_BROWSER").is_some() {
@@ -65,7 +109,7 @@ fn docs_and_redoc_work_in_a_real_browser() {
         ..Default::default()
     };
     let server = rt
-        .block_on(Server::bind(hello::app(), config))
+        .block_on(Server::bind(app, config))
         .expect("bind 127.0.0.1:0");
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -106,4 +150,10 @@ fn docs_and_redoc_work_in_a_real_browser() {
         status.success(),
         "the browser check of {base}/docs and {base}/redoc failed ({status}):\n{stdout}\n{stderr}"
     );
+    if expect_authorize {
+        assert!(
+            stdout.contains("authorized Execute on GET /users/me: status 200"),
+            "Authorize was not exercised:\n{stdout}"
+        );
+    }
 }
