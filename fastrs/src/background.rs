@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use http::StatusCode;
 
-use crate::body::Body;
+use crate::body::{Body, Guarded};
 use crate::response::Response;
 
 type Task = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
@@ -64,10 +64,7 @@ impl Completion {
         let tasks = std::mem::take(&mut *lock(&self.tasks));
         if !tasks.is_empty() {
             let body = std::mem::take(response.body_mut());
-            *response.body_mut() = Body::stream(AfterBody {
-                inner: body,
-                tasks: Some(tasks),
-            });
+            *response.body_mut() = Body::stream(Guarded::new(body, StartTasks(tasks)));
         }
     }
 }
@@ -133,46 +130,22 @@ impl Cleanup {
     }
 }
 
-/// A body that starts the background tasks when it is done (sent or dropped).
-struct AfterBody {
-    inner: Body,
-    tasks: Option<Vec<Task>>,
-}
+/// Starts the background tasks when dropped with the response body.
+struct StartTasks(Vec<Task>);
 
-impl Drop for AfterBody {
+impl Drop for StartTasks {
     fn drop(&mut self) {
-        if let Some(tasks) = self.tasks.take() {
-            let run = async move {
-                for t in tasks {
-                    t.await;
-                }
-            };
-            match tokio::runtime::Handle::try_current() {
-                Ok(h) => {
-                    h.spawn(run);
-                }
-                Err(_) => tracing::error!("background tasks dropped: no tokio runtime"),
+        let tasks = std::mem::take(&mut self.0);
+        let run = async move {
+            for t in tasks {
+                t.await;
             }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) => {
+                h.spawn(run);
+            }
+            Err(_) => tracing::error!("background tasks dropped: no tokio runtime"),
         }
-    }
-}
-
-impl http_body::Body for AfterBody {
-    type Data = bytes::Bytes;
-    type Error = crate::body::BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
-        Pin::new(&mut self.get_mut().inner).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
     }
 }

@@ -165,3 +165,42 @@ impl http_body::Body for RequestBody {
         }
     }
 }
+
+/// A body that keeps `guard` alive until the body is done (sent or
+/// dropped): what runs work "after the response" hangs on the guard's `Drop`
+/// (the server's in-flight count, background tasks).
+#[derive(Debug)]
+pub struct Guarded<G> {
+    inner: Body,
+    _guard: G,
+}
+
+impl<G> Guarded<G> {
+    /// `inner`, with `guard` dropped when it is.
+    pub fn new(inner: Body, guard: G) -> Self {
+        Guarded {
+            inner,
+            _guard: guard,
+        }
+    }
+}
+
+impl<G: Unpin> http_body::Body for Guarded<G> {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}

@@ -31,13 +31,10 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use futures_util::FutureExt;
 use http::{Request, Version};
-use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -46,7 +43,7 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::{JoinError, JoinSet};
 
 use crate::app::{App, AppService};
-use crate::body::{BoxError, RequestBody};
+use crate::body::RequestBody;
 use crate::http_error::HttpError;
 use crate::response::IntoResponse;
 
@@ -558,30 +555,7 @@ impl Drop for InFlight {
 }
 
 /// The response body, holding its request's [`InFlight`] until it is done.
-struct TrackedBody {
-    inner: crate::Body,
-    _in_flight: InFlight,
-}
-
-impl http_body::Body for TrackedBody {
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        Pin::new(&mut self.get_mut().inner).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
+type TrackedBody = crate::body::Guarded<InFlight>;
 
 /// The app as hyper calls it on one connection.
 #[derive(Clone)]
@@ -626,10 +600,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
                     response.status().as_u16(),
                 );
             }
-            Ok(response.map(|inner| TrackedBody {
-                inner,
-                _in_flight: in_flight,
-            }))
+            Ok(response.map(|inner| TrackedBody::new(inner, in_flight)))
         })
     }
 }
