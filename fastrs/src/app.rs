@@ -383,6 +383,9 @@ impl App {
     /// When two routes conflict (the same method and path, or paths matchit
     /// cannot tell apart): a programming error, reported at start-up.
     pub fn into_service(mut self) -> AppService {
+        if !self.exception_handlers.is_empty() {
+            crate::exception::register_app_with_handlers();
+        }
         let app_deps = std::mem::take(&mut self.dependencies);
         if !app_deps.is_empty() {
             for r in &mut self.routes {

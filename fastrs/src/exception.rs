@@ -10,6 +10,7 @@
 //! way, so an app can override their responses too.
 
 use std::any::{Any, TypeId};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::response::Response;
@@ -28,8 +29,21 @@ impl std::fmt::Debug for Raised {
     }
 }
 
+/// How many frozen apps in this process have exception handlers. While
+/// none has, framework errors are not attached to their responses, so the
+/// common 404/422 path allocates nothing for handlers that do not exist.
+static APPS_WITH_HANDLERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Notes that a frozen app has exception handlers (see [`attach`]).
+pub(crate) fn register_app_with_handlers() {
+    APPS_WITH_HANDLERS.fetch_add(1, Ordering::Relaxed);
+}
+
 /// Attaches `error` to `response`, for the app's exception handlers.
 pub fn attach<E: Send + Sync + 'static>(mut response: Response, error: E) -> Response {
+    if APPS_WITH_HANDLERS.load(Ordering::Relaxed) == 0 {
+        return response;
+    }
     response.extensions_mut().insert(Raised {
         type_id: TypeId::of::<E>(),
         error: Arc::new(error),
