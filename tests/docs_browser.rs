@@ -74,17 +74,45 @@ fn chromium() -> PathBuf {
 
 #[test]
 fn docs_and_redoc_work_in_a_real_browser() {
-    run_browser_check(hello::app(), false);
+    run_browser_check(hello::app(), None, &[]);
+}
+
+/// The shop example: a real user logs in through "Authorize", then "Try it
+/// out" on `GET /users/me` answers 200.
+#[test]
+fn shop_authorize_then_users_me_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("shop.db").display());
+    {
+        let c = TestClient::new(shop::app(shop::Config::new(&url)));
+        let r = c
+            .post("/users")
+            .json(&json!({"name": "John", "email": "john@example.com", "age": 30, "password": "secret123"}))
+            .send();
+        assert_eq!(r.status(), 201, "{}", r.text());
+    }
+    run_browser_check(
+        shop::app(shop::Config::new(&url)),
+        Some("authorized Execute on GET /users/me: status 200"),
+        &[
+            ("FASTRS_DOCS_USERNAME", "john@example.com"),
+            ("FASTRS_DOCS_PASSWORD", "secret123"),
+        ],
+    );
 }
 
 /// Swagger UI's "Authorize" (OAuth2 password flow) gets a token from the app,
 /// and "Execute" on the secured `GET /users/me` sends it and shows 200.
 #[test]
 fn authorize_with_oauth2_password_flow_in_a_real_browser() {
-    run_browser_check(oauth2_app(), true);
+    run_browser_check(
+        oauth2_app(),
+        Some("authorized Execute on GET /users/me: status 200"),
+        &[],
+    );
 }
 
-fn run_browser_check(app: App, expect_authorize: bool) {
+fn run_browser_check(app: App, expect: Option<&str>, env: &[(&str, &str)]) {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if let Some(reason) = missing(&browser_dir) {
         if std::env::var_os("FASTRS_REQUIRE_BROWSER").is_some() {
@@ -121,6 +149,7 @@ fn run_browser_check(app: App, expect_authorize: bool) {
         .arg(browser_dir.join("docs.mjs"))
         .arg(&base)
         .env("CHROMIUM", chromium())
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -150,10 +179,7 @@ fn run_browser_check(app: App, expect_authorize: bool) {
         status.success(),
         "the browser check of {base}/docs and {base}/redoc failed ({status}):\n{stdout}\n{stderr}"
     );
-    if expect_authorize {
-        assert!(
-            stdout.contains("authorized Execute on GET /users/me: status 200"),
-            "Authorize was not exercised:\n{stdout}"
-        );
+    if let Some(expect) = expect {
+        assert!(stdout.contains(expect), "expected {expect:?}:\n{stdout}");
     }
 }

@@ -23,7 +23,11 @@ use crate::response::{json_response, IntoResponse, Response};
 /// assert_eq!(e.headers()["www-authenticate"], "Bearer");
 /// ```
 #[derive(Debug, Clone)]
-pub struct HttpError {
+pub struct HttpError(Box<Inner>);
+
+/// Boxed so that `Result<T, HttpError>` stays small.
+#[derive(Debug, Clone)]
+struct Inner {
     status: StatusCode,
     detail: Value,
     headers: HeaderMap,
@@ -32,21 +36,21 @@ pub struct HttpError {
 impl HttpError {
     /// An error with `status` (an invalid code becomes 500) and `detail`.
     pub fn new(status: u16, detail: impl Into<Value>) -> Self {
-        HttpError {
+        HttpError(Box::new(Inner {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             detail: detail.into(),
             headers: HeaderMap::new(),
-        }
+        }))
     }
 
     /// An error whose detail is the status's reason phrase, as Starlette's
     /// `HTTPException(status)` ("Not Found").
     pub fn from_status(status: StatusCode) -> Self {
-        HttpError {
+        HttpError(Box::new(Inner {
             status,
             detail: Value::from(status.canonical_reason().unwrap_or("Error")),
             headers: HeaderMap::new(),
-        }
+        }))
     }
 
     /// Adds a response header; an invalid name or value is dropped with a log line.
@@ -56,7 +60,7 @@ impl HttpError {
             HeaderValue::from_str(value),
         ) {
             (Ok(n), Ok(v)) => {
-                self.headers.append(n, v);
+                self.0.headers.append(n, v);
             }
             _ => tracing::error!("invalid HttpError header {name:?} dropped"),
         }
@@ -65,23 +69,23 @@ impl HttpError {
 
     /// The status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     /// The detail.
     pub fn detail(&self) -> &Value {
-        &self.detail
+        &self.0.detail
     }
 
     /// The extra headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.0.headers
     }
 }
 
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.status.as_u16(), self.detail)
+        write!(f, "{}: {}", self.0.status.as_u16(), self.0.detail)
     }
 }
 
@@ -94,12 +98,12 @@ impl IntoResponse for HttpError {
             detail: &'a Value,
         }
         let mut r = json_response(
-            self.status,
+            self.0.status,
             &Detail {
-                detail: &self.detail,
+                detail: &self.0.detail,
             },
         );
-        r.headers_mut().extend(self.headers.clone());
+        r.headers_mut().extend(self.0.headers.clone());
         crate::exception::attach(r, self)
     }
     fn into_response_with_status(self, _: StatusCode) -> Response {

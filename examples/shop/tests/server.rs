@@ -1,0 +1,296 @@
+//! The built `shop` binary on a real socket: a temp SQLite file (created by
+//! the server), a free port, and a whole session over HTTP/1.1 with a raw
+//! `TcpStream` client: register, token, item, order, stats; then SIGTERM
+//! (graceful shutdown), a restart on the same file, and the data is still there.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fastrs::serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(db_url: &str) -> Server {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", db_url)
+        .env("SECRET_KEY", "server-test-secret")
+        .env("APP_API_KEY", "server-test-key")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the shop binary starts");
+    // Wait for the "docs at" line the server prints when it listens.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("docs at") {
+                let _ = tx.send(line.clone());
+            }
+        }
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
+    assert!(
+        line.contains(&format!("http://127.0.0.1:{port}/docs")),
+        "{line}"
+    );
+    Server { child, port }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn json(&self) -> Value {
+        fastrs::serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// One HTTP/1.1 request on a new connection (`Connection: close`).
+fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = b.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&b[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[end + 2..end + 2 + size]);
+        b = &b[end + 2 + size + 2..];
+    }
+}
+
+fn json_body(v: &Value) -> Vec<u8> {
+    fastrs::serde_json::to_vec(v).unwrap()
+}
+
+#[test]
+fn a_full_session_over_a_real_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("shop.db");
+    let db_url = format!("sqlite://{}", db_path.display());
+    let server = start(&db_url);
+    let port = server.port;
+    assert!(db_path.exists(), "the server created the database file");
+
+    let r = request(port, "GET", "/", &[], b"");
+    assert_eq!(
+        (r.status, r.json()),
+        (200, json!({"message": "Hello, World"}))
+    );
+    assert!(r.header("x-response-time").unwrap().ends_with('s'));
+
+    let ct = ("Content-Type", "application/json");
+    let r = request(
+        port,
+        "POST",
+        "/users",
+        &[ct],
+        &json_body(
+            &json!({"name": "Jane", "email": "Jane@EXAMPLE.com", "age": 30, "password": "password123"}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["email"], "Jane@example.com");
+
+    let form = ("Content-Type", "application/x-www-form-urlencoded");
+    let r = request(
+        port,
+        "POST",
+        "/auth/token",
+        &[form],
+        b"username=Jane%40example.com&password=wrong-password",
+    );
+    assert_eq!(
+        (r.status, r.header("www-authenticate")),
+        (401, Some("Bearer"))
+    );
+    let r = request(
+        port,
+        "POST",
+        "/auth/token",
+        &[form],
+        b"username=Jane%40example.com&password=password123",
+    );
+    assert_eq!(r.status, 200);
+    let token = r.json()["access_token"].as_str().unwrap().to_owned();
+    let auth = format!("Bearer {token}");
+    let bearer = ("Authorization", auth.as_str());
+
+    let r = request(port, "GET", "/users/me", &[bearer], b"");
+    assert_eq!(r.json()["id"], 1);
+
+    let r = request(
+        port,
+        "POST",
+        "/items",
+        &[ct, bearer],
+        &json_body(&json!({"name": "Widget", "price": 0.1, "stock": 3})),
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(r.json()["id"], 1);
+
+    let order = json!({"items": [{"product_id": 1, "quantity": 3}],
+        "shipping_address": {"street": "1 Main St", "city": "Springfield", "country": "US", "zip_code": "12345"}});
+    let r = request(port, "POST", "/orders", &[ct, bearer], &json_body(&order));
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["total"], json!(0.30000000000000004));
+    let r = request(port, "POST", "/orders", &[ct, bearer], &json_body(&order));
+    assert_eq!(r.status, 409);
+    assert_eq!(r.json()["error"]["code"], "INSUFFICIENT_INVENTORY");
+
+    let r = request(port, "DELETE", "/items/1", &[bearer], b"");
+    assert_eq!(r.status, 204);
+    assert!(r.body.is_empty());
+    assert_eq!(r.header("content-type"), None);
+
+    let key = ("X-API-Key", "server-test-key");
+    let r = request(port, "GET", "/admin/stats", &[key, bearer], b"");
+    assert_eq!(
+        r.json(),
+        json!({"total_users": 1, "total_items": 1, "total_orders": 1})
+    );
+    let r = request(
+        port,
+        "GET",
+        "/admin/stats",
+        &[("X-API-Key", "secret-key-123")],
+        b"",
+    );
+    assert_eq!(r.status, 403, "APP_API_KEY replaces the default key");
+
+    let r = request(port, "GET", "/docs", &[], b"");
+    assert_eq!(r.status, 200);
+    let r = request(port, "GET", "/openapi.json", &[], b"");
+    assert_eq!(r.json()["info"]["title"], "Shop API");
+    let r = request(port, "HEAD", "/items", &[], b"");
+    assert_eq!(r.status, 200);
+    assert!(r.body.is_empty());
+
+    // graceful shutdown on SIGTERM
+    let mut server = server;
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the server stops on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+
+    // a restart on the same file: migrations are not re-applied, data kept,
+    // and the old token still verifies (same SECRET_KEY)
+    let server = start(&db_url);
+    let r = request(server.port, "GET", "/users/me", &[bearer], b"");
+    assert_eq!(
+        (r.status, r.json()["email"].clone()),
+        (200, json!("Jane@example.com"))
+    );
+    let r = request(server.port, "GET", "/items/1", &[], b"");
+    assert_eq!(r.status, 410);
+}
+
+#[test]
+fn a_bad_database_url_stops_the_start() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .env("PORT", free_port().to_string())
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("DATABASE_URL must start with sqlite: or postgres:"),
+        "{text}"
+    );
+}
