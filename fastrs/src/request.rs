@@ -109,6 +109,52 @@ pub struct RequestContext {
     completion: Option<Arc<crate::background::Completion>>,
     form: Option<Vec<(String, String)>>,
     files: Vec<(String, crate::form::UploadFile)>,
+    query_pairs: std::sync::OnceLock<Vec<QueryPair>>,
+}
+
+/// One `key=value` of the query string, by position.
+#[derive(Debug)]
+struct QueryPair {
+    start: u32,
+    eq: u32,
+    end: u32,
+    /// Neither `%` nor `+`: the raw text is the decoded text.
+    plain: bool,
+}
+
+impl QueryPair {
+    fn split(q: &str) -> Vec<QueryPair> {
+        let mut out = Vec::new();
+        let mut start = 0usize;
+        for part in q.split('&') {
+            let end = start + part.len();
+            if !part.is_empty() {
+                let eq = part.find('=').map_or(end, |i| start + i);
+                out.push(QueryPair {
+                    start: start as u32,
+                    eq: eq as u32,
+                    end: end as u32,
+                    plain: !part.bytes().any(|b| b == b'%' || b == b'+'),
+                });
+            }
+            start = end + 1;
+        }
+        out
+    }
+
+    /// The pair's value when its key is `name`, decoded as
+    /// `application/x-www-form-urlencoded` (as `form_urlencoded::parse`).
+    fn matching<'q>(&self, q: &'q str, name: &str) -> Option<Cow<'q, str>> {
+        let (start, eq, end) = (self.start as usize, self.eq as usize, self.end as usize);
+        if self.plain {
+            if &q[start..eq] != name {
+                return None;
+            }
+            return Some(Cow::Borrowed(q.get(eq + 1..end).unwrap_or("")));
+        }
+        let (k, v) = form_urlencoded::parse(q[start..end].as_bytes()).next()?;
+        (k == name).then_some(v)
+    }
 }
 
 /// A resolved dependency's value, cached for the rest of the request.
@@ -139,6 +185,7 @@ impl RequestContext {
             completion: None,
             form: None,
             files: Vec::new(),
+            query_pairs: std::sync::OnceLock::new(),
         }
     }
 
@@ -256,11 +303,13 @@ impl RequestContext {
     }
 
     /// Every value of a query key, decoded, in order.
+    ///
+    /// The query string is split into pairs once per request (positions
+    /// only); a pair is decoded only when it has `%` or `+`.
     pub fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
-        let q = self.parts.uri.query().unwrap_or("").as_bytes();
-        form_urlencoded::parse(q)
-            .filter(move |(k, _)| k == name)
-            .map(|(_, v)| v)
+        let q = self.parts.uri.query().unwrap_or("");
+        let pairs = self.query_pairs.get_or_init(|| QueryPair::split(q));
+        pairs.iter().filter_map(move |p| p.matching(q, name))
     }
 
     /// Every value of a header, as text (invalid UTF-8 replaced).
