@@ -152,7 +152,7 @@ impl QueryPair {
             }
             return Some(Cow::Borrowed(q.get(eq + 1..end).unwrap_or("")));
         }
-        let (k, v) = form_urlencoded::parse(q[start..end].as_bytes()).next()?;
+        let (k, v) = form_urlencoded::parse(&q.as_bytes()[start..end]).next()?;
         (k == name).then_some(v)
     }
 }
