@@ -159,7 +159,6 @@ fn expand_struct(
         });
         build.push(quote!(#ident: #ident?,));
         ser.push(quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #wire, &self.#ident)?;));
-        let title = title_of(&wire);
         let description = match opts
             .description
             .as_ref()
@@ -191,7 +190,7 @@ fn expand_struct(
             __props.insert(
                 ::std::string::String::from(#wire),
                 ::fastrs::model::field_schema(
-                    __g.subschema_for::<#ty>(), &#c, #title, #description, #default_json, #example,
+                    __g.subschema_for::<#ty>(), &#c, &::fastrs::openapi::python_title(#wire), #description, #default_json, #example,
                 ).to_value(),
             );
         });
@@ -296,20 +295,6 @@ fn expand_struct(
             }
         };
     }
-}
-
-fn title_of(name: &str) -> String {
-    name.split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn rename(ident: &str, rule: Option<&str>) -> String {

@@ -108,21 +108,6 @@ pub fn enum_error(values: &[&str]) -> Invalid {
     Invalid::new("enum", format!("Input should be {expected}")).with_ctx("expected", expected)
 }
 
-/// Pydantic's default title of a field: `zip_code` → `"Zip Code"`.
-pub fn title(name: &str) -> String {
-    name.split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The schema of one field: its type's schema with the field's title,
 /// constraints, description, default and example.
 pub fn field_schema(
