@@ -79,25 +79,6 @@ fn field_opts(attrs: &[syn::Attribute], allowed: &[&str], errors: &mut Errors) -
     FieldOpts::parse(opts, allowed, errors)
 }
 
-fn doc_of(attrs: &[syn::Attribute]) -> Option<String> {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value().trim().to_owned()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    let t = lines.join("\n").trim().to_owned();
-    (!t.is_empty()).then_some(t)
-}
-
 fn expand_struct(
     input: &DeriveInput,
     fields: Vec<&syn::Field>,
@@ -163,7 +144,7 @@ fn expand_struct(
             .description
             .as_ref()
             .map(LitStr::value)
-            .or_else(|| doc_of(&f.attrs))
+            .or_else(|| crate::options::doc_comment(&f.attrs))
         {
             Some(d) => quote!(::core::option::Option::Some(#d)),
             None => quote!(::core::option::Option::None),
@@ -201,7 +182,7 @@ fn expand_struct(
         .map(|f| f.ident.as_ref().expect("named"))
         .collect();
     let _ = idents;
-    let model_doc = match doc_of(&input.attrs) {
+    let model_doc = match crate::options::doc_comment(&input.attrs) {
         Some(d) => {
             quote!(__schema.insert(::std::string::String::from("description"), ::fastrs::serde_json::Value::from(#d));)
         }

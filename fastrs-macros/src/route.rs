@@ -534,25 +534,6 @@ fn path_params(path: &str) -> Vec<String> {
     out
 }
 
-fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Str(s), ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .map(|l| l.strip_prefix(' ').unwrap_or(&l).to_owned())
-        .collect();
-    let text = lines.join("\n").trim().to_owned();
-    (!text.is_empty()).then_some(text)
-}
-
 /// The extraction code shared by routes and dependencies: statics of the
 /// parameter specs, the statements that extract every parameter into
 /// `__errors` (a `&mut ValidationErrors`), and the documentation statements
@@ -880,7 +861,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
     let description = args
         .description
         .map(|d| d.value())
-        .or_else(|| doc_text(&func.attrs))
+        .or_else(|| crate::options::doc_comment(&func.attrs))
         .map(|d| quote!(.description(#d)));
     let deprecated = args.deprecated;
     let include = args.include_in_schema;
