@@ -531,6 +531,16 @@ pub(crate) fn param_names(path: &str) -> Vec<String> {
     out
 }
 
+/// A routed request: answered already, or its handler started.
+enum Started {
+    Done(Response),
+    Running {
+        future: crate::routing::BoxFuture,
+        completion: Option<Arc<crate::background::Completion>>,
+        is_head: bool,
+    },
+}
+
 /// A frozen [`App`], answering requests; clone it freely (one `Arc`).
 #[derive(Clone)]
 pub struct AppService {
@@ -559,11 +569,23 @@ impl AppService {
     }
 
     /// Answers one request: the middleware chain, then routing.
-    pub async fn handle(&self, req: Request<RequestBody>) -> Response {
-        if self.inner.app.middleware.is_empty() {
-            self.route_request(req).await
+    pub fn handle(
+        &self,
+        req: Request<RequestBody>,
+    ) -> impl std::future::Future<Output = Response> + Send + 'static {
+        // Routing runs here, synchronously, so the returned future holds
+        // only the started handler, not the (large) request it came from.
+        let pending = if self.inner.app.middleware.is_empty() {
+            Ok(self.start(req))
         } else {
-            self.run_from(0, req).await
+            Err(self.run_from(0, req))
+        };
+        let this = self.clone();
+        async move {
+            match pending {
+                Ok(started) => this.finish(started).await,
+                Err(chain) => chain.await,
+            }
         }
     }
 
@@ -582,14 +604,17 @@ impl AppService {
                     index: index + 1,
                 },
             ),
-            None => Box::pin(async move { this.route_request(req).await }),
+            None => {
+                let started = this.start(req);
+                Box::pin(async move { this.finish(started).await })
+            }
         }
     }
 
-    /// Routing and the handler, without middleware; raised errors go
-    /// through the app's exception handlers.
-    async fn route_request(&self, req: Request<RequestBody>) -> Response {
-        let response = self.dispatch(req).await;
+    /// Awaits a started handler, then applies the app's exception handlers
+    /// to the errors raised in its response.
+    async fn finish(&self, started: Started) -> Response {
+        let response = self.complete(started).await;
         let handlers = &self.inner.app.exception_handlers;
         if handlers.is_empty() && response.extensions().is_empty() {
             return response;
@@ -597,53 +622,17 @@ impl AppService {
         crate::exception::apply(handlers, response)
     }
 
-    async fn dispatch(&self, req: Request<RequestBody>) -> Response {
-        let inner = &*self.inner;
-        let (parts, body) = req.into_parts();
-        let raw = parts.uri.path();
-        let decoded = if raw.contains('%') {
-            percent_encoding::percent_decode_str(raw).decode_utf8_lossy()
-        } else {
-            Cow::Borrowed(raw)
+    /// The handler's response (a panic becomes a 500), its clean-up and
+    /// background tasks, and HEAD's empty body.
+    async fn complete(&self, started: Started) -> Response {
+        let (future, completion, is_head) = match started {
+            Started::Done(r) => return r,
+            Started::Running {
+                future,
+                completion,
+                is_head,
+            } => (future, completion, is_head),
         };
-        let matched = match inner.router.at(&decoded) {
-            Ok(m) => m,
-            Err(_) => return self.not_found(&parts, &decoded),
-        };
-        let entry = &inner.paths[*matched.value];
-        let is_head = parts.method == Method::HEAD;
-        let handler = entry
-            .methods
-            .iter()
-            .find(|m| m.method == parts.method)
-            .or_else(|| {
-                is_head
-                    .then(|| entry.methods.iter().find(|m| m.method == Method::GET))
-                    .flatten()
-            });
-        let Some(target) = handler else {
-            let mut r = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
-            r.headers_mut().insert(ALLOW, entry.allow.clone());
-            return r;
-        };
-        let params = matched
-            .params
-            .iter()
-            .zip(&entry.param_names)
-            .map(|((_, v), name)| (name.clone(), v.to_owned()))
-            .collect();
-        let mut cx =
-            RequestContext::new(parts, body, params, inner.limits).with_state(inner.state.clone());
-        if let Some(deps) = &target.dependencies {
-            cx = cx.with_route_dependencies(deps.clone());
-        }
-        let completion = target
-            .needs_completion
-            .then(|| Arc::new(crate::background::Completion::default()));
-        if let Some(c) = &completion {
-            cx = cx.with_completion(c.clone());
-        }
-        let future = (target.handler)(cx);
         let mut response = match std::panic::AssertUnwindSafe(future).catch_unwind().await {
             Ok(r) => r,
             Err(panic) => {
@@ -668,6 +657,61 @@ impl AppService {
             *response.body_mut() = crate::body::Body::Empty;
         }
         response
+    }
+
+    /// Routes `req` and starts its handler, or answers at once (404, 405, 307).
+    fn start(&self, req: Request<RequestBody>) -> Started {
+        let inner = &*self.inner;
+        let (parts, body) = req.into_parts();
+        let raw = parts.uri.path();
+        let decoded = if raw.contains('%') {
+            percent_encoding::percent_decode_str(raw).decode_utf8_lossy()
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let matched = match inner.router.at(&decoded) {
+            Ok(m) => m,
+            Err(_) => return Started::Done(self.not_found(&parts, &decoded)),
+        };
+        let entry = &inner.paths[*matched.value];
+        let is_head = parts.method == Method::HEAD;
+        let handler = entry
+            .methods
+            .iter()
+            .find(|m| m.method == parts.method)
+            .or_else(|| {
+                is_head
+                    .then(|| entry.methods.iter().find(|m| m.method == Method::GET))
+                    .flatten()
+            });
+        let Some(target) = handler else {
+            let mut r = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
+            r.headers_mut().insert(ALLOW, entry.allow.clone());
+            return Started::Done(r);
+        };
+        let params = matched
+            .params
+            .iter()
+            .zip(&entry.param_names)
+            .map(|((_, v), name)| (name.clone(), v.to_owned()))
+            .collect();
+        let completion = target
+            .needs_completion
+            .then(|| Arc::new(crate::background::Completion::default()));
+        let cx = RequestContext::routed(
+            parts,
+            body,
+            params,
+            inner.limits,
+            inner.state.clone(),
+            target.dependencies.clone(),
+            completion.clone(),
+        );
+        Started::Running {
+            future: (target.handler)(cx),
+            completion,
+            is_head,
+        }
     }
 
     fn not_found(&self, parts: &http::request::Parts, path: &str) -> Response {

@@ -214,6 +214,32 @@ impl RequestContext {
         crate::background::Cleanup(self.completion())
     }
 
+    /// A context for a routed request, with everything the app gives it
+    /// (built in place: the context is large and moving it costs).
+    pub(crate) fn routed(
+        parts: Parts,
+        body: RequestBody,
+        params: Vec<(Arc<str>, String)>,
+        limits: BodyLimits,
+        state: Arc<http::Extensions>,
+        route_dependencies: Option<RouteDependencies>,
+        completion: Option<Arc<crate::background::Completion>>,
+    ) -> Self {
+        RequestContext {
+            parts,
+            body: Some(body),
+            params,
+            limits,
+            state: Some(state),
+            route_dependencies,
+            cache: http::Extensions::new(),
+            completion,
+            form: None,
+            files: Vec::new(),
+            query_pairs: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Gives the request access to the app's state.
     pub fn with_state(mut self, state: Arc<http::Extensions>) -> Self {
         self.state = Some(state);
