@@ -242,7 +242,10 @@ impl Server {
         let line =
             format!("fastrs running on http://{local_addr} (docs at http://{local_addr}/docs)");
         tracing::info!(target: LOG, "{line}");
-        eprintln!("{line}");
+        // Without a tracing subscriber the line above goes nowhere: say it anyway.
+        if !tracing::dispatcher::has_been_set() {
+            eprintln!("{line}");
+        }
 
         let shared = Arc::new(Shared {
             app: service.clone(),
