@@ -1074,8 +1074,13 @@ fn idna_ulabel(label: &str) -> Result<Cow<'_, str>, String> {
     Ok(Cow::Owned(decoded))
 }
 
-/// `idna.decode`: the Unicode form of an ASCII domain.
-fn idna_decode(domain: &str) -> Result<String, String> {
+/// Splits `domain` on the `idna` package's dots, converts each label with
+/// `f` (an empty label is an error) and joins them with `.`, keeping a
+/// trailing dot; also says whether there was one.
+fn map_labels<'d, L: AsRef<str>>(
+    domain: &'d str,
+    f: impl Fn(&'d str) -> Result<L, String>,
+) -> Result<(String, bool), String> {
     let mut labels: Vec<&str> = domain.split(IDNA_DOTS).collect();
     if labels.len() == 1 && labels[0].is_empty() {
         return Err("Empty domain".into());
@@ -1084,42 +1089,31 @@ fn idna_decode(domain: &str) -> Result<String, String> {
     if trailing_dot {
         labels.pop();
     }
-    let mut out = Vec::with_capacity(labels.len() + 1);
-    for label in labels {
-        let decoded = idna_ulabel(label)?;
-        if decoded.is_empty() {
+    let mut out = String::with_capacity(domain.len() + 1);
+    for (i, label) in labels.into_iter().enumerate() {
+        let converted = f(label)?;
+        if converted.as_ref().is_empty() {
             return Err("Empty label".into());
         }
-        out.push(decoded);
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(converted.as_ref());
     }
     if trailing_dot {
-        out.push(Cow::Borrowed(""));
+        out.push('.');
     }
-    Ok(out.join("."))
+    Ok((out, trailing_dot))
+}
+
+/// `idna.decode`: the Unicode form of an ASCII domain.
+fn idna_decode(domain: &str) -> Result<String, String> {
+    map_labels(domain, idna_ulabel).map(|(d, _)| d)
 }
 
 /// `idna.encode` (without UTS #46 mapping), for the final round-trip check.
 fn idna_encode(domain: &str) -> Result<String, String> {
-    let mut labels: Vec<&str> = domain.split(IDNA_DOTS).collect();
-    if labels.len() == 1 && labels[0].is_empty() {
-        return Err("Empty domain".into());
-    }
-    let trailing_dot = labels.last().is_some_and(|l| l.is_empty());
-    if trailing_dot {
-        labels.pop();
-    }
-    let mut out = Vec::with_capacity(labels.len() + 1);
-    for label in labels {
-        let encoded = idna_alabel(label)?;
-        if encoded.is_empty() {
-            return Err("Empty label".into());
-        }
-        out.push(encoded);
-    }
-    if trailing_dot {
-        out.push(String::new());
-    }
-    let encoded = out.join(".");
+    let (encoded, trailing_dot) = map_labels(domain, idna_alabel)?;
     if encoded.len() > if trailing_dot { 254 } else { 253 } {
         return Err("Domain too long".into());
     }
