@@ -272,6 +272,58 @@ async fn a_stalled_request_head_is_cut_off_by_the_header_read_timeout() {
 }
 
 #[tokio::test]
+async fn a_request_head_stalled_after_a_first_request_is_cut_off_too() {
+    let server = start(Config {
+        header_read_timeout: Duration::from_secs(1),
+        ..config()
+    })
+    .await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    assert_eq!(get(&mut conn, "/").await.status, 200);
+    // The second head starts 0.5 s later and never ends: the deadline runs
+    // from the end of the first request, not from the connection's start.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    conn.write_all(b"GET / HTTP/1.1\r\nHo").await.unwrap();
+    assert!(
+        closes_within(&mut conn, Duration::from_secs(3)).await,
+        "the server kept a half-sent second request head open"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_that_keeps_sending_requests_is_not_cut_off() {
+    let server = start(Config {
+        header_read_timeout: Duration::from_millis(600),
+        idle_timeout: Duration::from_millis(600),
+        ..config()
+    })
+    .await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    // Requests every 200 ms for 2 s: each head arrives in time, so the
+    // connection outlives both deadlines several times over.
+    for _ in 0..10 {
+        assert_eq!(get(&mut conn, "/").await.status, 200);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Then silence: the idle connection is closed.
+    assert!(closes_within(&mut conn, Duration::from_secs(3)).await);
+}
+
+#[tokio::test]
+async fn a_head_sent_one_byte_at_a_time_is_still_served() {
+    // "P" alone could be HTTP/2's preface: the server must wait and see.
+    let server = start(config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    for b in b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi" {
+        conn.write_all(&[*b]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let r = read_response(&mut conn).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), json!({"len": 2}));
+}
+
+#[tokio::test]
 async fn a_silent_connection_is_closed_by_the_first_byte_deadline() {
     let server = start(Config {
         first_byte_timeout: Duration::from_secs(1),

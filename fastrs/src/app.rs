@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, LOCATION};
 use http::{Method, Request, StatusCode};
 use http_body::Body as _;
@@ -24,7 +23,7 @@ use http_body::Body as _;
 use crate::body::{BoxError, RequestBody};
 use crate::dependency::RouteDependencies;
 use crate::http_error::HttpError;
-use crate::request::{BodyLimits, RequestContext};
+use crate::request::{BodyLimits, PathParams, RequestContext};
 use crate::response::{IntoResponse, Response};
 use crate::routing::{Endpoint, Handler, Route, Router};
 
@@ -437,7 +436,7 @@ impl App {
 }
 
 struct PathEntry {
-    param_names: Vec<Arc<str>>,
+    param_names: Arc<[Arc<str>]>,
     methods: Vec<MethodEntry>,
     allow: HeaderValue,
 }
@@ -541,6 +540,123 @@ enum Started {
     },
 }
 
+/// The future of one request, as [`AppService::handle`] returns it: the
+/// handler's future polled in place (a panic becomes a 500), then the
+/// response finished without another allocation. Written by hand rather than
+/// as an `async` block, which would hold the request, the started handler
+/// and the response at once (~1 KiB, past the allocator's small-size cache).
+#[must_use = "futures do nothing unless polled"]
+pub struct Handling {
+    state: HandlingState,
+}
+
+enum HandlingState {
+    Ready(Option<Response>),
+    Running {
+        app: AppService,
+        future: crate::routing::BoxFuture,
+        completion: Option<Arc<crate::background::Completion>>,
+        is_head: bool,
+    },
+    /// Middleware, or clean-up and background tasks to register: boxed.
+    Chain(crate::middleware::MiddlewareFuture),
+    Completing(crate::routing::BoxFuture),
+}
+
+impl std::fmt::Debug for Handling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.state {
+            HandlingState::Ready(_) => "ready",
+            HandlingState::Running { .. } => "running",
+            HandlingState::Chain(_) => "middleware",
+            HandlingState::Completing(_) => "completing",
+        };
+        f.debug_struct("Handling").field("state", &state).finish()
+    }
+}
+
+impl Handling {
+    fn started(app: AppService, started: Started) -> Handling {
+        let state = match started {
+            Started::Done(r) => HandlingState::Ready(Some(app.apply_exception_handlers(r))),
+            Started::Running {
+                future,
+                completion,
+                is_head,
+            } => HandlingState::Running {
+                app,
+                future,
+                completion,
+                is_head,
+            },
+        };
+        Handling { state }
+    }
+}
+
+impl std::future::Future for Handling {
+    type Output = Response;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Response> {
+        use std::task::Poll;
+        loop {
+            match &mut self.state {
+                HandlingState::Ready(r) => {
+                    return Poll::Ready(r.take().expect("Handling polled after completion"))
+                }
+                HandlingState::Chain(f) | HandlingState::Completing(f) => {
+                    return f.as_mut().poll(cx)
+                }
+                HandlingState::Running { future, .. } => {
+                    let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        future.as_mut().poll(cx)
+                    }));
+                    let response = match polled {
+                        Ok(Poll::Pending) => return Poll::Pending,
+                        Ok(Poll::Ready(r)) => r,
+                        Err(panic) => panicked(&*panic),
+                    };
+                    let HandlingState::Running {
+                        app,
+                        completion,
+                        is_head,
+                        ..
+                    } = std::mem::replace(&mut self.state, HandlingState::Ready(None))
+                    else {
+                        unreachable!("matched Running above")
+                    };
+                    match completion {
+                        None => {
+                            self.state = HandlingState::Ready(Some(app.finish(response, is_head)))
+                        }
+                        Some(c) => {
+                            self.state = HandlingState::Completing(Box::pin(async move {
+                                let mut response = response;
+                                c.finish(&mut response).await;
+                                app.finish(response, is_head)
+                            }))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The 500 answered for a handler that panicked, logged with its message.
+fn panicked(panic: &(dyn std::any::Any + Send)) -> Response {
+    let msg = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".into());
+    tracing::error!(panic = %msg, "handler panicked; answered 500");
+    HttpError::new(500, "Internal Server Error").into_response()
+}
+
 /// A frozen [`App`], answering requests; clone it freely (one `Arc`).
 #[derive(Clone)]
 pub struct AppService {
@@ -569,22 +685,15 @@ impl AppService {
     }
 
     /// Answers one request: the middleware chain, then routing.
-    pub fn handle(
-        &self,
-        req: Request<RequestBody>,
-    ) -> impl std::future::Future<Output = Response> + Send + 'static {
-        // Routing runs here, synchronously, so the returned future holds
-        // only the started handler, not the (large) request it came from.
-        let pending = if self.inner.app.middleware.is_empty() {
-            Ok(self.start(req))
+    ///
+    /// Routing runs here, synchronously; the returned future holds only the
+    /// started handler (a few words), not the request it came from.
+    pub fn handle(&self, req: Request<RequestBody>) -> Handling {
+        if self.inner.app.middleware.is_empty() {
+            Handling::started(self.clone(), self.start(req))
         } else {
-            Err(self.run_from(0, req))
-        };
-        let this = self.clone();
-        async move {
-            match pending {
-                Ok(started) => this.finish(started).await,
-                Err(chain) => chain.await,
+            Handling {
+                state: HandlingState::Chain(self.run_from(0, req)),
             }
         }
     }
@@ -606,48 +715,16 @@ impl AppService {
             ),
             None => {
                 let started = this.start(req);
-                Box::pin(async move { this.finish(started).await })
+                Box::pin(Handling::started(this, started))
             }
         }
     }
 
     /// Awaits a started handler, then applies the app's exception handlers
     /// to the errors raised in its response.
-    async fn finish(&self, started: Started) -> Response {
-        let response = self.complete(started).await;
-        let handlers = &self.inner.app.exception_handlers;
-        if handlers.is_empty() && response.extensions().is_empty() {
-            return response;
-        }
-        crate::exception::apply(handlers, response)
-    }
-
-    /// The handler's response (a panic becomes a 500), its clean-up and
-    /// background tasks, and HEAD's empty body.
-    async fn complete(&self, started: Started) -> Response {
-        let (future, completion, is_head) = match started {
-            Started::Done(r) => return r,
-            Started::Running {
-                future,
-                completion,
-                is_head,
-            } => (future, completion, is_head),
-        };
-        let mut response = match std::panic::AssertUnwindSafe(future).catch_unwind().await {
-            Ok(r) => r,
-            Err(panic) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "non-string panic payload".into());
-                tracing::error!(panic = %msg, "handler panicked; answered 500");
-                HttpError::new(500, "Internal Server Error").into_response()
-            }
-        };
-        if let Some(c) = completion {
-            c.finish(&mut response).await;
-        }
+    /// The handler's response after its clean-up and background tasks
+    /// have been registered: HEAD's empty body, then the exception handlers.
+    fn finish(&self, mut response: Response, is_head: bool) -> Response {
         if is_head {
             if let Some(len) = response.body().size_hint().exact() {
                 response
@@ -656,7 +733,15 @@ impl AppService {
             }
             *response.body_mut() = crate::body::Body::Empty;
         }
-        response
+        self.apply_exception_handlers(response)
+    }
+
+    fn apply_exception_handlers(&self, response: Response) -> Response {
+        let handlers = &self.inner.app.exception_handlers;
+        if handlers.is_empty() && response.extensions().is_empty() {
+            return response;
+        }
+        crate::exception::apply(handlers, response)
     }
 
     /// Routes `req` and starts its handler, or answers at once (404, 405, 307).
@@ -689,12 +774,12 @@ impl AppService {
             r.headers_mut().insert(ALLOW, entry.allow.clone());
             return Started::Done(r);
         };
-        let params = matched
-            .params
-            .iter()
-            .zip(&entry.param_names)
-            .map(|((_, v), name)| (name.clone(), v.to_owned()))
-            .collect();
+        let spans = PathParams::spans(&decoded, matched.params.iter().map(|(_, v)| v));
+        let text = match decoded {
+            Cow::Owned(path) => Some(path),
+            Cow::Borrowed(_) => None,
+        };
+        let params = PathParams::new(&entry.param_names, text, spans);
         let completion = target
             .needs_completion
             .then(|| Arc::new(crate::background::Completion::default()));

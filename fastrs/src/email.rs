@@ -635,26 +635,37 @@ fn validate_domain_name(input: &str) -> Result<Domain<'_>, String> {
         ));
     }
     let invalid_chars = |s: &str| bad_chars(s, is_hostname_intl_char);
-    if let Some(bad) = invalid_chars(input) {
-        return Err(format!(
-            "The part after the @-sign contains invalid characters: {bad}."
-        ));
-    }
-    check_unsafe_chars(input, false)?;
-    if let Some(bad) = bad_chars(input, uts46_valid_char) {
-        return Err(format!(
-            "The part after the @-sign contains invalid characters: {bad}."
-        ));
-    }
+    // Lowercase ASCII letters, digits, '-' and '.' are valid, safe and left
+    // unchanged by the UTS #46 mapping: the checks below would pass them
+    // through as they are.
+    let plain = input
+        .bytes()
+        .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.'));
+    let domain = if plain {
+        Cow::Borrowed(input)
+    } else {
+        if let Some(bad) = invalid_chars(input) {
+            return Err(format!(
+                "The part after the @-sign contains invalid characters: {bad}."
+            ));
+        }
+        check_unsafe_chars(input, false)?;
+        if let Some(bad) = bad_chars(input, uts46_valid_char) {
+            return Err(format!(
+                "The part after the @-sign contains invalid characters: {bad}."
+            ));
+        }
 
-    // UTS #46 mapping: case folding, NFC, full-width/ideographic dots to '.'.
-    let domain = uts46_remap(input)
-        .map_err(|e| format!("The part after the @-sign contains invalid characters ({e})."))?;
-    if let Some(bad) = invalid_chars(&domain) {
-        return Err(format!(
-            "The part after the @-sign contains invalid characters after Unicode normalization: {bad}."
-        ));
-    }
+        // UTS #46 mapping: case folding, NFC, full-width/ideographic dots to '.'.
+        let domain = uts46_remap(input)
+            .map_err(|e| format!("The part after the @-sign contains invalid characters ({e})."))?;
+        if let Some(bad) = invalid_chars(&domain) {
+            return Err(format!(
+                "The part after the @-sign contains invalid characters after Unicode normalization: {bad}."
+            ));
+        }
+        domain
+    };
     check_dot_atom(
         &domain,
         "An email address cannot have a {} immediately after the @-sign.",

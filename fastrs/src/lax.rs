@@ -131,6 +131,9 @@ pub fn string_type() -> Invalid {
 /// whitespace, a sign, underscores between digits, and a zero fraction
 /// (`"2.0"`) are accepted.
 pub fn parse_int(raw: &str) -> Result<i128, Invalid> {
+    if let Some(v) = plain_int(raw.as_bytes()) {
+        return Ok(v);
+    }
     let s = raw.trim();
     let (neg, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
@@ -156,6 +159,28 @@ pub fn parse_int(raw: &str) -> Result<i128, Invalid> {
             })?;
     }
     Ok(if neg { -v } else { v })
+}
+
+/// The common case without trimming or underscores: an optional `-` and
+/// 1 to 18 ASCII digits (which cannot overflow an `i64`).
+#[inline]
+fn plain_int(b: &[u8]) -> Option<i128> {
+    let (neg, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    Some(i128::from(if neg { -v } else { v }))
 }
 
 /// Digits with Python's underscore rule (only single underscores between digits).
@@ -620,4 +645,40 @@ pub fn deserialize_some<'de, D: Deserializer<'de>, T: FromJson>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
     T::deserialize_lax(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plain_integer_fast_path_agrees_with_python_int() {
+        let cases = [
+            ("0", Some(0)),
+            ("-0", Some(0)),
+            ("42", Some(42)),
+            ("-42", Some(-42)),
+            ("000123", Some(123)),
+            ("999999999999999999", Some(999_999_999_999_999_999)),
+            ("9999999999999999999", Some(9_999_999_999_999_999_999)),
+            ("+7", Some(7)),
+            (" 7 ", Some(7)),
+            ("1_000", Some(1000)),
+            ("5.0", Some(5)),
+            ("", None),
+            ("-", None),
+            ("--1", None),
+            ("1a", None),
+            ("a1", None),
+            ("1__0", None),
+            ("٣", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_int(raw).ok(), want, "parse_int({raw:?})");
+        }
+        // Only plain text takes the fast path.
+        assert_eq!(plain_int(b"+7"), None);
+        assert_eq!(plain_int(b"9999999999999999999"), None);
+        assert_eq!(plain_int(b"-12"), Some(-12));
+    }
 }

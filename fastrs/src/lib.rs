@@ -68,7 +68,7 @@ pub mod trusted_host;
 pub mod types;
 pub mod validation;
 
-pub use app::{App, AppService};
+pub use app::{App, AppService, Handling};
 pub use body::Body;
 pub use constraints::{Bound, Check, Constraints, Pattern};
 pub use dependency::{Dependency, Depends, Fresh, State};

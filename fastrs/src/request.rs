@@ -101,7 +101,7 @@ impl Default for BodyLimits {
 pub struct RequestContext {
     parts: Parts,
     body: Option<RequestBody>,
-    params: Vec<(Arc<str>, String)>,
+    params: PathParams,
     limits: BodyLimits,
     state: Option<Arc<http::Extensions>>,
     route_dependencies: Option<RouteDependencies>,
@@ -109,8 +109,79 @@ pub struct RequestContext {
     completion: Option<Arc<crate::background::Completion>>,
     form: Option<Vec<(String, String)>>,
     files: Vec<(String, crate::form::UploadFile)>,
-    query_pairs: std::sync::OnceLock<Vec<QueryPair>>,
+    /// The query string's pairs, split once when the context is built.
+    query_pairs: QueryPairs,
 }
+
+/// A routed request's path parameters: the names shared with the route (one
+/// reference count), the values as spans of the path, inline for up to four.
+#[derive(Debug, Default)]
+pub(crate) struct PathParams {
+    names: Option<Arc<[Arc<str>]>>,
+    /// The text the spans index: `None` for the request's own path; the
+    /// percent-decoded path when it had escapes.
+    text: Option<String>,
+    spans: smallvec::SmallVec<[(u32, u32); 4]>,
+}
+
+impl PathParams {
+    /// Where each value lies in `path`, of which each is a slice (matchit's
+    /// parameters borrow the path they matched).
+    pub(crate) fn spans<'p>(
+        path: &str,
+        values: impl Iterator<Item = &'p str>,
+    ) -> smallvec::SmallVec<[(u32, u32); 4]> {
+        let base = path.as_ptr() as usize;
+        values
+            .map(|v| {
+                let start = (v.as_ptr() as usize).wrapping_sub(base);
+                debug_assert_eq!(path.get(start..start + v.len()), Some(v));
+                (start as u32, (start + v.len()) as u32)
+            })
+            .collect()
+    }
+
+    /// The parameters `names` at `spans` of `text` (`None`: the request's
+    /// own path; else the decoded path the spans were taken in).
+    pub(crate) fn new(
+        names: &Arc<[Arc<str>]>,
+        text: Option<String>,
+        spans: smallvec::SmallVec<[(u32, u32); 4]>,
+    ) -> PathParams {
+        PathParams {
+            names: Some(names.clone()),
+            text,
+            spans,
+        }
+    }
+
+    /// Parameters given as owned pairs ([`RequestContext::new`]).
+    fn owned(pairs: Vec<(Arc<str>, String)>) -> PathParams {
+        let mut text = String::new();
+        let mut spans = smallvec::SmallVec::new();
+        for (_, v) in &pairs {
+            spans.push((text.len() as u32, (text.len() + v.len()) as u32));
+            text.push_str(v);
+        }
+        PathParams {
+            names: Some(pairs.into_iter().map(|(k, _)| k).collect()),
+            text: Some(text),
+            spans,
+        }
+    }
+
+    fn get<'a>(&'a self, path: &'a str, name: &str) -> Option<&'a str> {
+        let i = self.names.as_deref()?.iter().position(|n| &**n == name)?;
+        let (start, end) = *self.spans.get(i)?;
+        self.text
+            .as_deref()
+            .unwrap_or(path)
+            .get(start as usize..end as usize)
+    }
+}
+
+/// The pairs of a query string, inline for up to four.
+type QueryPairs = smallvec::SmallVec<[QueryPair; 4]>;
 
 /// One `key=value` of the query string, by position.
 #[derive(Debug)]
@@ -123,18 +194,21 @@ struct QueryPair {
 }
 
 impl QueryPair {
-    fn split(q: &str) -> Vec<QueryPair> {
-        let mut out = Vec::new();
-        let mut start = 0usize;
-        for part in q.split('&') {
+    fn split(q: &str) -> QueryPairs {
+        let mut out = QueryPairs::new();
+        let mut start = 0;
+        for part in q.as_bytes().split(|&c| c == b'&') {
             let end = start + part.len();
             if !part.is_empty() {
-                let eq = part.find('=').map_or(end, |i| start + i);
+                let eq = part
+                    .iter()
+                    .position(|&c| c == b'=')
+                    .map_or(end, |i| start + i);
                 out.push(QueryPair {
                     start: start as u32,
                     eq: eq as u32,
                     end: end as u32,
-                    plain: !part.bytes().any(|b| b == b'%' || b == b'+'),
+                    plain: !part.iter().any(|&c| c == b'%' || c == b'+'),
                 });
             }
             start = end + 1;
@@ -174,10 +248,11 @@ impl RequestContext {
         params: Vec<(Arc<str>, String)>,
         limits: BodyLimits,
     ) -> Self {
+        let query_pairs = QueryPair::split(parts.uri.query().unwrap_or(""));
         RequestContext {
             parts,
             body: Some(body),
-            params,
+            params: PathParams::owned(params),
             limits,
             state: None,
             route_dependencies: None,
@@ -185,7 +260,7 @@ impl RequestContext {
             completion: None,
             form: None,
             files: Vec::new(),
-            query_pairs: std::sync::OnceLock::new(),
+            query_pairs,
         }
     }
 
@@ -219,12 +294,13 @@ impl RequestContext {
     pub(crate) fn routed(
         parts: Parts,
         body: RequestBody,
-        params: Vec<(Arc<str>, String)>,
+        params: PathParams,
         limits: BodyLimits,
         state: Arc<http::Extensions>,
         route_dependencies: Option<RouteDependencies>,
         completion: Option<Arc<crate::background::Completion>>,
     ) -> Self {
+        let query_pairs = QueryPair::split(parts.uri.query().unwrap_or(""));
         RequestContext {
             parts,
             body: Some(body),
@@ -236,7 +312,7 @@ impl RequestContext {
             completion,
             form: None,
             files: Vec::new(),
-            query_pairs: std::sync::OnceLock::new(),
+            query_pairs,
         }
     }
 
@@ -322,10 +398,7 @@ impl RequestContext {
 
     /// A matched path parameter, percent-decoded.
     pub fn path_param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| &**k == name)
-            .map(|(_, v)| v.as_str())
+        self.params.get(self.parts.uri.path(), name)
     }
 
     /// Every value of a query key, decoded, in order.
@@ -334,8 +407,15 @@ impl RequestContext {
     /// only); a pair is decoded only when it has `%` or `+`.
     pub fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
         let q = self.parts.uri.query().unwrap_or("");
-        let pairs = self.query_pairs.get_or_init(|| QueryPair::split(q));
+        let pairs = &self.query_pairs;
         pairs.iter().filter_map(move |p| p.matching(q, name))
+    }
+
+    /// The last value of a query key, decoded.
+    pub fn query_value(&self, name: &str) -> Option<Cow<'_, str>> {
+        let q = self.parts.uri.query().unwrap_or("");
+        let pairs = &self.query_pairs;
+        pairs.iter().rev().find_map(|p| p.matching(q, name))
     }
 
     /// Every value of a header, as text (invalid UTF-8 replaced).
@@ -381,7 +461,7 @@ impl RequestContext {
     fn last_value(&self, spec: &ParamSpec) -> Option<Cow<'_, str>> {
         match spec.source {
             Source::Path => self.path_param(spec.name).map(Cow::Borrowed),
-            Source::Query => self.query_values(spec.name).last(),
+            Source::Query => self.query_value(spec.name),
             Source::Header => self.header_values(spec.name).last(),
             Source::Cookie => self.cookie(spec.name),
             Source::Form => self.form_value(spec.name).map(Cow::Borrowed),
@@ -597,7 +677,17 @@ impl RequestContext {
             };
         }
         let limited = http_body_util::Limited::new(body, limits.max_size);
-        match tokio::time::timeout(limits.timeout, limited.collect()).await {
+        let mut collecting = std::pin::pin!(limited.collect());
+        // A small body has often arrived with its head: then no timer is set.
+        let first = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))
+        })
+        .await;
+        let collected = match first {
+            std::task::Poll::Ready(c) => Ok(c),
+            std::task::Poll::Pending => tokio::time::timeout(limits.timeout, collecting).await,
+        };
+        match collected {
             Err(_) => Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
                 .header("connection", "close")),
             Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
@@ -676,12 +766,17 @@ fn serde_pos(text: &str, e: &serde_json::Error) -> usize {
 
 /// `application/json` or `application/*+json`, parameters ignored.
 pub fn is_json_content_type(ct: &str) -> bool {
+    if ct.eq_ignore_ascii_case("application/json") {
+        return true;
+    }
     let mime = ct.split(';').next().unwrap_or("").trim();
     let Some((main, sub)) = mime.split_once('/') else {
         return false;
     };
+    let suffix = sub.len().checked_sub(5).and_then(|i| sub.get(i..));
     main.eq_ignore_ascii_case("application")
-        && (sub.eq_ignore_ascii_case("json") || sub.to_ascii_lowercase().ends_with("+json"))
+        && (sub.eq_ignore_ascii_case("json")
+            || suffix.is_some_and(|s| s.eq_ignore_ascii_case("+json")))
 }
 
 fn loc_of(spec: &ParamSpec) -> Loc {
@@ -748,4 +843,58 @@ impl<T: FromJson> JsonBody<T> {
 #[doc(hidden)]
 pub fn finish_body<T: FromJson>(body: JsonBody<T>, errors: &mut ValidationErrors) -> Option<T> {
     body.finish(errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &str) -> Vec<(&str, &str, bool)> {
+        QueryPair::split(q)
+            .iter()
+            .map(|p| {
+                let key = &q[p.start as usize..p.eq as usize];
+                let value = q.get(p.eq as usize + 1..p.end as usize).unwrap_or("");
+                (key, value, p.plain)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_query_string_is_split_as_form_urlencoded_does() {
+        assert_eq!(
+            pairs("q=hello&skip=5&limit=50"),
+            [
+                ("q", "hello", true),
+                ("skip", "5", true),
+                ("limit", "50", true)
+            ]
+        );
+        assert_eq!(pairs(""), []);
+        assert_eq!(
+            pairs("&&a&=b&c=d=e&"),
+            [("a", "", true), ("", "b", true), ("c", "d=e", true)]
+        );
+        assert_eq!(pairs("a+b=%20"), [("a+b", "%20", false)]);
+        for q in [
+            "q=hello&skip=5",
+            "&&a&=b&c=d=e&",
+            "a+b=%20&x=1&x=2",
+            "k",
+            "=v&k=v%26w",
+        ] {
+            let ours: Vec<(String, String)> = QueryPair::split(q)
+                .iter()
+                .map(|p| {
+                    let raw = &q.as_bytes()[p.start as usize..p.end as usize];
+                    let (k, v) = form_urlencoded::parse(raw).next().unwrap();
+                    (k.into_owned(), v.into_owned())
+                })
+                .collect();
+            let theirs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            assert_eq!(ours, theirs, "{q}");
+        }
+    }
 }

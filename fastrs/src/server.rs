@@ -6,10 +6,12 @@
 //! HTTP correctly but leaves policy to its caller, and an unconfigured hyper
 //! server waits forever for a client that connects and sends nothing, or that
 //! sends half a header and stalls. So [`serve`] speaks HTTP/1.1 with
-//! keep-alive and HTTP/2 (prior knowledge, h2c) on one port through hyper-util's
-//! `auto` builder, and by default: cuts off a client whose request head takes
-//! longer than 5 s to arrive (hyper's header-read timeout, which only fires
-//! because a timer is wired in); closes a connection that sends no byte at
+//! keep-alive and HTTP/2 (prior knowledge, h2c) on one port (the first bytes
+//! of a connection pick hyper's HTTP/1 connection, or hyper-util's `auto`
+//! builder when they may be HTTP/2's preface), and by default: cuts off a
+//! client whose request head takes longer than 5 s to arrive (counted from
+//! when the server starts waiting for it, one timer per connection rather
+//! than one per request); closes a connection that sends no byte at
 //! all within 10 s; closes a connection with no request in flight after 5 s
 //! (an idle keep-alive or HTTP/2 connection, and a stalled protocol preface);
 //! accepts at most 10 000 connections at once, leaving the rest in the
@@ -31,11 +33,12 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use futures_util::FutureExt;
 use http::{Request, Version};
 use hyper::body::Incoming;
+use hyper::server::conn::http1;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
@@ -250,7 +253,9 @@ impl Server {
         let shared = Arc::new(Shared {
             app: service.clone(),
             builder: connection_builder(&config),
+            http1: http1_builder(),
             first_byte_timeout: config.first_byte_timeout,
+            header_read_timeout: config.header_read_timeout,
             idle_timeout: config.idle_timeout,
             access_log: config.access_log,
         });
@@ -401,13 +406,44 @@ fn connection_builder(config: &Config) -> auto::Builder<TokioExecutor> {
     b
 }
 
+/// The HTTP/1 builder for connections known to be HTTP/1 from their first
+/// bytes. No hyper timer: the header-read deadline is kept per connection by
+/// [`Activity::expired`], not re-armed for every request head.
+fn http1_builder() -> http1::Builder {
+    let mut b = http1::Builder::new();
+    b.keep_alive(true).header_read_timeout(None);
+    b
+}
+
 /// What every connection task shares.
 struct Shared {
     app: AppService,
     builder: auto::Builder<TokioExecutor>,
+    http1: http1::Builder,
     first_byte_timeout: Duration,
+    header_read_timeout: Duration,
     idle_timeout: Duration,
     access_log: bool,
+}
+
+/// The HTTP/2 client preface (RFC 9113, section 3.4).
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// The protocol the first bytes of a connection show, if they show one yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Http1,
+    /// The whole HTTP/2 preface, or a part of it: served by hyper-util's
+    /// `auto` builder, which reads on until it can tell.
+    Undecided,
+}
+
+fn sniff(first: &[u8]) -> Protocol {
+    if H2_PREFACE.starts_with(first) {
+        Protocol::Undecided
+    } else {
+        Protocol::Http1
+    }
 }
 
 /// Serves one accepted connection to its end; never fails, logs instead.
@@ -417,14 +453,14 @@ async fn connection(
     shared: &Shared,
     mut stop: watch::Receiver<bool>,
 ) {
-    // hyper reads nothing until bytes arrive (the `auto` builder first waits
-    // for enough bytes to tell HTTP/1 from HTTP/2), so a silent client would
-    // hold its connection forever without this deadline.
-    let mut probe = [0u8; 1];
-    tokio::select! {
+    // hyper reads nothing until bytes arrive, so a silent client would hold
+    // its connection forever without this deadline. The bytes peeked (not
+    // consumed) also tell HTTP/1 from HTTP/2's preface.
+    let mut probe = [0u8; H2_PREFACE.len()];
+    let protocol = tokio::select! {
         peeked = tokio::time::timeout(shared.first_byte_timeout, stream.peek(&mut probe)) => {
             match peeked {
-                Ok(Ok(n)) if n > 0 => {}
+                Ok(Ok(n)) if n > 0 => sniff(&probe[..n]),
                 Ok(Ok(_)) => return,
                 Ok(Err(e)) => {
                     tracing::debug!(target: LOG, %peer, "connection error before any byte: {e}");
@@ -440,7 +476,7 @@ async fn connection(
             }
         }
         _ = stop.wait_for(|s| *s) => return,
-    }
+    };
 
     let activity = Arc::new(Activity::new());
     let service = ConnService {
@@ -449,29 +485,86 @@ async fn connection(
         activity: activity.clone(),
         access_log: shared.access_log,
     };
-    let conn = shared
-        .builder
-        .serve_connection(TokioIo::new(stream), service);
+    let io = TokioIo::new(stream);
+    match protocol {
+        // Plain HTTP/1 (every request a load balancer or browser sends
+        // without TLS): hyper's HTTP/1 connection directly, without the
+        // `auto` builder's rewinding reader in the way of every read.
+        Protocol::Http1 => {
+            let conn = shared.http1.serve_connection(io, service);
+            let head_timeout = Some(shared.header_read_timeout);
+            drive(
+                conn,
+                |c| c.graceful_shutdown(),
+                head_timeout,
+                shared,
+                &activity,
+                peer,
+                stop,
+            )
+            .await;
+        }
+        Protocol::Undecided => {
+            let conn = shared.builder.serve_connection(io, service);
+            drive(
+                conn,
+                |c| c.graceful_shutdown(),
+                None,
+                shared,
+                &activity,
+                peer,
+                stop,
+            )
+            .await;
+        }
+    }
+}
+
+/// Polls a connection to its end, closing it gracefully on shutdown or
+/// after `idle_timeout` without a request, and at once when a request head
+/// is late (`head_timeout`, HTTP/1 only).
+async fn drive<C, E>(
+    conn: C,
+    graceful: impl Fn(Pin<&mut C>),
+    head_timeout: Option<Duration>,
+    shared: &Shared,
+    activity: &Activity,
+    peer: SocketAddr,
+    mut stop: watch::Receiver<bool>,
+) where
+    C: Future<Output = Result<(), E>>,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let mut conn = std::pin::pin!(conn);
-    let mut idle = std::pin::pin!(activity.idle(shared.idle_timeout));
     let mut closing = false;
     loop {
+        let idle = (!closing).then_some(shared.idle_timeout);
         tokio::select! {
             done = conn.as_mut() => {
                 if let Err(e) = done {
-                    log_connection_error(peer, &*e);
+                    log_connection_error(peer, &*e.into());
                 }
                 return;
             }
             _ = stop.wait_for(|s| *s), if !closing => {
                 closing = true;
-                conn.as_mut().graceful_shutdown();
+                graceful(conn.as_mut());
             }
-            () = &mut idle, if !closing => {
-                tracing::debug!(target: LOG, %peer, "idle for {:?}; closing", shared.idle_timeout);
-                closing = true;
-                conn.as_mut().graceful_shutdown();
-            }
+            expiry = activity.expired(head_timeout, idle) => match expiry {
+                Expiry::Head => {
+                    tracing::debug!(
+                        target: LOG, %peer,
+                        "request head not received within {:?}; connection closed",
+                        shared.header_read_timeout
+                    );
+                    return;
+                }
+                Expiry::Idle => {
+                    tracing::debug!(target: LOG, %peer, "idle for {:?}; closing", shared.idle_timeout);
+                    closing = true;
+                    graceful(conn.as_mut());
+                }
+            },
         }
     }
 }
@@ -520,28 +613,45 @@ impl Activity {
         InFlight(self.clone())
     }
 
-    /// When the connection will have been idle for `timeout`; `None` while busy.
-    fn idle_deadline(&self, timeout: Duration) -> Option<Instant> {
+    /// Since when no request has been in flight; `None` while one is.
+    fn idle_since(&self) -> Option<Instant> {
         if self.in_flight.load(Ordering::SeqCst) > 0 {
             return None;
         }
-        let since = Duration::from_millis(self.idle_since_ms.load(Ordering::SeqCst));
-        Some(self.start + since + timeout)
+        Some(self.start + Duration::from_millis(self.idle_since_ms.load(Ordering::SeqCst)))
     }
 
-    /// Resolves once no request has been in flight for `timeout`.
-    async fn idle(&self, timeout: Duration) {
-        let mut wake = Instant::now() + timeout;
+    /// Resolves once no request has been in flight for `head` (the next
+    /// request head is late: [`Expiry::Head`]) or for `idle`
+    /// ([`Expiry::Idle`]); never when both are `None`. One timer per
+    /// connection, re-armed only when it fires.
+    async fn expired(&self, head: Option<Duration>, idle: Option<Duration>) -> Expiry {
+        let Some(first) = head.into_iter().chain(idle).min() else {
+            return std::future::pending().await;
+        };
+        let mut wake = Instant::now() + first;
         loop {
             tokio::time::sleep_until(wake.into()).await;
             let now = Instant::now();
-            match self.idle_deadline(timeout) {
-                Some(deadline) if deadline <= now => return,
-                Some(deadline) => wake = deadline,
-                None => wake = now + timeout,
+            let Some(since) = self.idle_since() else {
+                wake = now + first;
+                continue;
+            };
+            if head.is_some_and(|h| since + h <= now) {
+                return Expiry::Head;
             }
+            if idle.is_some_and(|i| since + i <= now) {
+                return Expiry::Idle;
+            }
+            wake = since + first;
         }
     }
+}
+
+/// Why [`Activity::expired`] resolved.
+enum Expiry {
+    Head,
+    Idle,
 }
 
 /// One request in flight, from its head's arrival until its response body
@@ -569,42 +679,91 @@ struct ConnService {
     access_log: bool,
 }
 
-type ServiceFuture =
-    Pin<Box<dyn Future<Output = Result<http::Response<TrackedBody>, Infallible>> + Send>>;
-
 impl hyper::service::Service<Request<Incoming>> for ConnService {
     type Response = http::Response<TrackedBody>;
     type Error = Infallible;
-    type Future = ServiceFuture;
+    type Future = ConnFuture;
 
-    fn call(&self, req: Request<Incoming>) -> ServiceFuture {
+    fn call(&self, req: Request<Incoming>) -> ConnFuture {
         let in_flight = self.activity.begin();
-        let app = self.app.clone();
-        let peer = self.peer;
         let log =
             self.access_log && tracing::enabled!(target: "fastrs::access", tracing::Level::INFO);
-        Box::pin(async move {
-            let start = Instant::now();
-            let line = log.then(|| (req.method().clone(), req.uri().clone(), req.version()));
-            let handled = AssertUnwindSafe(app.handle(req.map(RequestBody::Incoming)))
-                .catch_unwind()
-                .await;
-            let response = handled.unwrap_or_else(|_| {
-                tracing::error!(target: LOG, %peer, "request handling panicked; answered 500");
+        let line = log.then(|| {
+            Box::new(AccessLine {
+                method: req.method().clone(),
+                uri: req.uri().clone(),
+                version: req.version(),
+                start: Instant::now(),
+            })
+        });
+        // Routing runs now (a panic there is caught too); the future holds
+        // only the started handler.
+        let handling = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.app.handle(req.map(RequestBody::Incoming))
+        }))
+        .ok();
+        ConnFuture {
+            handling,
+            in_flight: Some(in_flight),
+            peer: self.peer,
+            line,
+        }
+    }
+}
+
+/// What the access log line needs, kept only while the log is on.
+struct AccessLine {
+    method: http::Method,
+    uri: http::Uri,
+    version: Version,
+    start: Instant,
+}
+
+/// One request on a connection: the app's [`Handling`](crate::Handling), a
+/// panic turned into a 500, the access log line, and the response body
+/// holding the request's [`InFlight`]. No allocation of its own.
+struct ConnFuture {
+    /// `None` when routing panicked.
+    handling: Option<crate::app::Handling>,
+    in_flight: Option<InFlight>,
+    peer: SocketAddr,
+    line: Option<Box<AccessLine>>,
+}
+
+impl Future for ConnFuture {
+    type Output = Result<http::Response<TrackedBody>, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let polled = match &mut this.handling {
+            Some(h) => std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(h).poll(cx))),
+            None => Err(Box::new("routing panicked") as Box<dyn std::any::Any + Send>),
+        };
+        let response = match polled {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(r)) => r,
+            Err(_) => {
+                tracing::error!(target: LOG, peer = %this.peer, "request handling panicked; answered 500");
                 HttpError::new(500, "Internal Server Error").into_response()
-            });
-            if let Some((method, uri, version)) = line {
-                let target = uri.path_and_query().map_or("/", |p| p.as_str());
-                tracing::info!(
-                    target: "fastrs::access",
-                    elapsed = ?start.elapsed(),
-                    "{peer} - \"{method} {target} {}\" {}",
-                    version_str(version),
-                    response.status().as_u16(),
-                );
             }
-            Ok(response.map(|inner| TrackedBody::new(inner, in_flight)))
-        })
+        };
+        if let Some(line) = this.line.take() {
+            let target = line.uri.path_and_query().map_or("/", |p| p.as_str());
+            tracing::info!(
+                target: "fastrs::access",
+                elapsed = ?line.start.elapsed(),
+                "{} - \"{} {target} {}\" {}",
+                this.peer,
+                line.method,
+                version_str(line.version),
+                response.status().as_u16(),
+            );
+        }
+        let in_flight = this
+            .in_flight
+            .take()
+            .expect("ConnFuture polled after completion");
+        Poll::Ready(Ok(response.map(|inner| TrackedBody::new(inner, in_flight))))
     }
 }
 
