@@ -10,7 +10,8 @@ the server's CPU use (/proc/PID/stat), the CPU use of everything else
 and results/<stamp>.md (medians over rounds; ratios taken within a round).
 
 Environment: QUICK=1 (1 round, 2 s warm-up, 3 s measured), ROUNDS, WARMUP,
-DURATION (seconds), CONNECTIONS (64), SERVERS (comma list to run a subset),
+DURATION (seconds), CONNECTIONS (64), PIPELINE (HTTP/1.1 requests sent per
+write through wrk/pipeline.lua; default 1, no pipelining), SERVERS (comma list to run a subset),
 ENDPOINTS (comma list), BASE_PORT (18080), QUIET_WAIT (seconds to wait for the
 machine to go quiet before a cell, default 20), RETRIES (re-measurements of a
 cell that other load disturbed, default 2), MAX_MINUTES (time budget: waits
@@ -45,6 +46,7 @@ ROUNDS = int(os.environ.get("ROUNDS", "1" if QUICK else "3"))
 WARMUP = float(os.environ.get("WARMUP", "2" if QUICK else "3"))
 DURATION = float(os.environ.get("DURATION", "3" if QUICK else "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
+PIPELINE = int(os.environ.get("PIPELINE", "1"))
 BASE_PORT = int(os.environ.get("BASE_PORT", "18080"))
 QUIET_WAIT = float(os.environ.get("QUIET_WAIT", "20"))
 RETRIES = int(os.environ.get("RETRIES", "2"))
@@ -329,7 +331,11 @@ def wrk_cmd(port, ep, seconds):
     method, path, script, _body, _status, _check = ENDPOINTS[ep]
     cmd = ["taskset", "-c", CLIENT_CPU, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s",
            "--latency"]
-    if script:
+    if PIPELINE > 1:
+        # pipeline.lua reads PIPELINE and WRK_INNER from the environment.
+        os.environ["WRK_INNER"] = os.path.join(HERE, "wrk", script) if script else ""
+        cmd += ["-s", os.path.join(HERE, "wrk", "pipeline.lua")]
+    elif script:
         cmd += ["-s", os.path.join(HERE, "wrk", script)]
     return cmd + [f"http://127.0.0.1:{port}{path}"]
 
@@ -476,10 +482,12 @@ def main():
     endpoints = [e for e in os.environ.get("ENDPOINTS", ",".join(ENDPOINTS)).split(",") if e]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    csv_path = os.path.join(HERE, "results", f"{stamp}{'-quick' if QUICK else ''}.csv")
+    suffix = ("-quick" if QUICK else "") + (f"-pipeline{PIPELINE}" if PIPELINE > 1 else "")
+    csv_path = os.path.join(HERE, "results", f"{stamp}{suffix}.csv")
     md_path = csv_path[:-4] + ".md"
     log(f"mode: {'QUICK' if QUICK else 'full'}: {ROUNDS} round(s), {WARMUP:g} s warm-up, "
-        f"{DURATION:g} s measured, {CONNECTIONS} connections; server on CPU {SERVER_CPU}, "
+        f"{DURATION:g} s measured, {CONNECTIONS} connections, pipeline depth {PIPELINE}; "
+        f"server on CPU {SERVER_CPU}, "
         f"wrk on CPU {CLIENT_CPU}")
 
     procs = {}
@@ -578,7 +586,9 @@ def main():
         table = summarize(rows, active, endpoints, sizes, peak_rss)
         header = (f"Run {stamp}: {'QUICK' if QUICK else 'full'}, {ROUNDS} round(s), "
                   f"{WARMUP:g} s warm-up + {DURATION:g} s measured per cell, wrk -t1 "
-                  f"-c{CONNECTIONS}; medians over rounds, ratios of req/s within a round.\n"
+                  f"-c{CONNECTIONS}"
+                  + (f", {PIPELINE} requests pipelined per write (wrk/pipeline.lua)" if PIPELINE > 1 else "")
+                  + "; medians over rounds, ratios of req/s within a round.\n"
                   "server CPU = the server's CPU use over the measured run, in % of one core. "
                   "A cell is clean when the server used >= 90% of its core and other processes "
                   f"used <= {NOISY_CPU0:g}% of CPU {SERVER_CPU} and <= {NOISY_ALL:g}% of a core in all; "
