@@ -132,13 +132,13 @@ impl PathParams {
         values: impl Iterator<Item = &'p str>,
     ) -> smallvec::SmallVec<[(u32, u32); 4]> {
         let base = path.as_ptr() as usize;
-        values
-            .map(|v| {
-                let start = (v.as_ptr() as usize).wrapping_sub(base);
-                debug_assert_eq!(path.get(start..start + v.len()), Some(v));
-                (start as u32, (start + v.len()) as u32)
-            })
-            .collect()
+        let mut spans = smallvec::SmallVec::new();
+        for v in values {
+            let start = (v.as_ptr() as usize).wrapping_sub(base);
+            debug_assert_eq!(path.get(start..start + v.len()), Some(v));
+            spans.push((start as u32, (start + v.len()) as u32));
+        }
+        spans
     }
 
     /// The parameters `names` at `spans` of `text` (`None`: the request's
@@ -195,23 +195,31 @@ struct QueryPair {
 
 impl QueryPair {
     fn split(q: &str) -> QueryPairs {
+        let b = q.as_bytes();
         let mut out = QueryPairs::new();
-        let mut start = 0;
-        for part in q.as_bytes().split(|&c| c == b'&') {
-            let end = start + part.len();
-            if !part.is_empty() {
-                let eq = part
-                    .iter()
-                    .position(|&c| c == b'=')
-                    .map_or(end, |i| start + i);
+        let mut i = 0;
+        while i <= b.len() {
+            // One pair: from `start` to the next '&' (or the end).
+            let start = i;
+            let (mut eq, mut plain) = (None, true);
+            while let Some(&c) = b.get(i) {
+                match c {
+                    b'&' => break,
+                    b'=' if eq.is_none() => eq = Some(i),
+                    b'%' | b'+' => plain = false,
+                    _ => {}
+                }
+                i += 1;
+            }
+            if i > start {
                 out.push(QueryPair {
                     start: start as u32,
-                    eq: eq as u32,
-                    end: end as u32,
-                    plain: !part.iter().any(|&c| c == b'%' || c == b'+'),
+                    eq: eq.unwrap_or(i) as u32,
+                    end: i as u32,
+                    plain,
                 });
             }
-            start = end + 1;
+            i += 1;
         }
         out
     }
