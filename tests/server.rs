@@ -324,6 +324,44 @@ async fn a_head_sent_one_byte_at_a_time_is_still_served() {
 }
 
 #[tokio::test]
+async fn a_chunked_body_is_joined_from_its_chunks() {
+    let server = start(config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    conn.write_all(b"POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .await
+        .unwrap();
+    for chunk in [&b"hello "[..], b"chunked ", b"world"] {
+        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
+        conn.write_all(&frame).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    conn.write_all(b"0\r\n\r\n").await.unwrap();
+    let r = read_response(&mut conn).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), json!({"len": 19}));
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_answered_413_while_reading() {
+    let server = start(config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    conn.write_all(b"POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .await
+        .unwrap();
+    // 1 MiB is the default limit: two chunks of 600 KiB pass it only together.
+    let chunk = vec![b'x'; 600 * 1024];
+    for _ in 0..2 {
+        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        if conn.write_all(&frame).await.is_err() {
+            break; // the server may answer and close before taking it all
+        }
+    }
+    let _ = conn.write_all(b"0\r\n\r\n").await;
+    let r = read_response(&mut conn).await;
+    assert_eq!(r.status, 413);
+}
+
+#[tokio::test]
 async fn a_silent_connection_is_closed_by_the_first_byte_deadline() {
     let server = start(Config {
         first_byte_timeout: Duration::from_secs(1),

@@ -113,6 +113,42 @@ pub struct RequestContext {
     query_pairs: QueryPairs,
 }
 
+/// Why [`collect_within`] stopped.
+enum BodyError {
+    TooLarge,
+    Broken,
+}
+
+/// The body's data frames joined, failing once they pass `max` bytes. One
+/// frame (a small body) is returned as it is, without a copy.
+async fn collect_within(mut body: RequestBody, max: usize) -> Result<Bytes, BodyError> {
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| BodyError::Broken)?.into_data() else {
+            continue; // trailers
+        };
+        total += data.len();
+        if total > max {
+            return Err(BodyError::TooLarge);
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(data),
+            Some(f) => {
+                joined.reserve(f.len() + data.len());
+                joined.extend_from_slice(&f);
+                joined.extend_from_slice(&data);
+            }
+            None => joined.extend_from_slice(&data),
+        }
+    }
+    Ok(match first {
+        Some(f) => f,
+        None => Bytes::from(joined),
+    })
+}
+
 /// A routed request's path parameters: the names shared with the route (one
 /// reference count), the values as spans of the path, inline for up to four.
 #[derive(Debug, Default)]
@@ -684,8 +720,7 @@ impl RequestContext {
                 Ok(b)
             };
         }
-        let limited = http_body_util::Limited::new(body, limits.max_size);
-        let mut collecting = std::pin::pin!(limited.collect());
+        let mut collecting = std::pin::pin!(collect_within(body, limits.max_size));
         // A small body has often arrived with its head: then no timer is set.
         let first = std::future::poll_fn(|cx| {
             std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))
@@ -698,9 +733,11 @@ impl RequestContext {
         match collected {
             Err(_) => Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
                 .header("connection", "close")),
-            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-            Ok(Err(_)) => Err(HttpError::new(400, "There was an error reading the body")),
-            Ok(Ok(c)) => Ok(c.to_bytes()),
+            Ok(Err(BodyError::TooLarge)) => Err(too_large()),
+            Ok(Err(BodyError::Broken)) => {
+                Err(HttpError::new(400, "There was an error reading the body"))
+            }
+            Ok(Ok(bytes)) => Ok(bytes),
         }
     }
 
