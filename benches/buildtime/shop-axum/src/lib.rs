@@ -30,12 +30,16 @@ use utoipa::{Modify, OpenApi};
 use utoipa_redoc::{Redoc, Servable};
 use utoipa_swagger_ui::SwaggerUi;
 
+// The shop's own data and security layers (they do not use fastrs), compiled
+// here as they are.
+#[path = "../../../../examples/shop/src/database.rs"]
 pub mod database;
 pub mod dependencies;
 pub mod errors;
 pub mod models;
 pub mod routers;
 pub mod schemas;
+#[path = "../../../../examples/shop/src/security.rs"]
 pub mod security;
 
 use database::Db;
