@@ -323,6 +323,11 @@ async fn a_head_sent_one_byte_at_a_time_is_still_served() {
     assert_eq!(r.json(), json!({"len": 2}));
 }
 
+/// One chunk of a `Transfer-Encoding: chunked` body.
+fn chunked(data: &[u8]) -> Vec<u8> {
+    [format!("{:x}\r\n", data.len()).as_bytes(), data, b"\r\n"].concat()
+}
+
 #[tokio::test]
 async fn a_chunked_body_is_joined_from_its_chunks() {
     let server = start(config()).await;
@@ -331,8 +336,7 @@ async fn a_chunked_body_is_joined_from_its_chunks() {
         .await
         .unwrap();
     for chunk in [&b"hello "[..], b"chunked ", b"world"] {
-        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
-        conn.write_all(&frame).await.unwrap();
+        conn.write_all(&chunked(chunk)).await.unwrap();
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     conn.write_all(b"0\r\n\r\n").await.unwrap();
@@ -351,8 +355,7 @@ async fn a_chunked_body_over_the_limit_is_answered_413_while_reading() {
     // 1 MiB is the default limit: two chunks of 600 KiB pass it only together.
     let chunk = vec![b'x'; 600 * 1024];
     for _ in 0..2 {
-        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
-        if conn.write_all(&frame).await.is_err() {
+        if conn.write_all(&chunked(&chunk)).await.is_err() {
             break; // the server may answer and close before taking it all
         }
     }

@@ -82,6 +82,15 @@ const CASE_INSENSITIVE_MAILBOX_NAMES: &[&str] = &[
 const SPECIAL_USE_DOMAIN_NAMES: &[&str] =
     &["arpa", "invalid", "local", "localhost", "onion", "test"];
 
+/// Whether `domain` is one of [`SPECIAL_USE_DOMAIN_NAMES`] or under one.
+fn is_special_use(domain: &str) -> bool {
+    SPECIAL_USE_DOMAIN_NAMES.iter().any(|name| {
+        domain
+            .strip_suffix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    })
+}
+
 /// Validates `input` like Pydantic's `EmailStr`; Ok(normalised address) or Err(reason),
 /// where the reason is email-validator's sentence, e.g. "An email address must have an @-sign."
 pub fn validate_email(input: &str) -> Result<String, String> {
@@ -232,12 +241,7 @@ fn plain_address(email: &str) -> Option<String> {
         }
         labels += 1;
     }
-    let special_use = SPECIAL_USE_DOMAIN_NAMES.iter().any(|name| {
-        domain
-            .strip_suffix(name)
-            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
-    });
-    if labels < 2 || special_use {
+    if labels < 2 || is_special_use(domain) {
         return None;
     }
     let mut normalized = String::with_capacity(email.len());
@@ -786,13 +790,8 @@ fn validate_domain_name(input: &str) -> Result<Domain<'_>, String> {
                 .into(),
         );
     }
-    for special in SPECIAL_USE_DOMAIN_NAMES {
-        let is_sub = ascii_domain
-            .strip_suffix(special)
-            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'));
-        if is_sub {
-            return Err("The part after the @-sign is a special-use or reserved name that cannot be used with email.".into());
-        }
+    if is_special_use(&ascii_domain) {
+        return Err("The part after the @-sign is a special-use or reserved name that cannot be used with email.".into());
     }
 
     if !ascii_domain.as_bytes().windows(4).any(|w| w == b"xn--") {

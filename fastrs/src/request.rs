@@ -151,9 +151,9 @@ async fn collect_within(mut body: RequestBody, max: usize) -> Result<Bytes, Body
 
 /// A routed request's path parameters: the names shared with the route (one
 /// reference count), the values as spans of the path, inline for up to four.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct PathParams {
-    names: Option<Arc<[Arc<str>]>>,
+    names: Arc<[Arc<str>]>,
     /// The text the spans index: `None` for the request's own path; the
     /// percent-decoded path when it had escapes.
     text: Option<String>,
@@ -185,7 +185,7 @@ impl PathParams {
         spans: smallvec::SmallVec<[(u32, u32); 4]>,
     ) -> PathParams {
         PathParams {
-            names: Some(names.clone()),
+            names: names.clone(),
             text,
             spans,
         }
@@ -200,14 +200,14 @@ impl PathParams {
             text.push_str(v);
         }
         PathParams {
-            names: Some(pairs.into_iter().map(|(k, _)| k).collect()),
+            names: pairs.into_iter().map(|(k, _)| k).collect(),
             text: Some(text),
             spans,
         }
     }
 
     fn get<'a>(&'a self, path: &'a str, name: &str) -> Option<&'a str> {
-        let i = self.names.as_deref()?.iter().position(|n| &**n == name)?;
+        let i = self.names.iter().position(|n| &**n == name)?;
         let (start, end) = *self.spans.get(i)?;
         self.text
             .as_deref()
