@@ -380,6 +380,44 @@ async fn a_silent_connection_is_closed_by_the_first_byte_deadline() {
 }
 
 #[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    let server = start(Config {
+        idle_timeout: Duration::from_millis(400),
+        ..config()
+    })
+    .await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    assert_eq!(get(&mut conn, "/").await.status, 200);
+    // The head deadline is 60 s: only the idle timeout can close it.
+    let since = std::time::Instant::now();
+    assert!(closes_within(&mut conn, Duration::from_secs(5)).await);
+    assert!(
+        since.elapsed() >= Duration::from_millis(300),
+        "closed before the idle timeout: {:?}",
+        since.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn shutdown_closes_idle_keep_alive_connections() {
+    let mut server = start(config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    assert_eq!(get(&mut conn, "/").await.status, 200);
+    assert_eq!(get(&mut conn, "/").await.status, 200);
+    // Every deadline is 60 s: only the shutdown signal can close it.
+    server.shutdown();
+    assert!(
+        closes_within(&mut conn, PATIENCE).await,
+        "an idle connection outlived the shutdown"
+    );
+    timeout(PATIENCE, &mut server.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
 async fn graceful_shutdown_finishes_in_flight_requests_and_refuses_new_ones() {
     let mut server = start(config()).await;
     let addr = server.addr;

@@ -31,7 +31,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -523,6 +523,10 @@ async fn connection(
 /// Polls a connection to its end, closing it gracefully on shutdown or
 /// after `idle_timeout` without a request, and at once when a request head
 /// is late (`head_timeout`, HTTP/1 only).
+///
+/// The connection is polled on every wake-up; the shutdown signal and the
+/// watcher timer only when one of them woke the task ([`Gate`]), so a
+/// request costs no polling of either.
 async fn drive<C, E>(
     conn: C,
     graceful: impl Fn(Pin<&mut C>),
@@ -535,37 +539,117 @@ async fn drive<C, E>(
     C: Future<Output = Result<(), E>>,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    enum Event<E> {
+        Done(Result<(), E>),
+        Stop,
+        Expired(Expiry),
+    }
     let mut conn = std::pin::pin!(conn);
-    let mut closing = false;
+    let mut stopped = std::pin::pin!(Some(async move {
+        // An error means the server is gone: stop as well.
+        let _ = stop.wait_for(|s| *s).await;
+    }));
+    let mut expiry = std::pin::pin!(activity.expired(head_timeout, Some(shared.idle_timeout)));
+    let gate = Gate::new();
     loop {
-        let idle = (!closing).then_some(shared.idle_timeout);
-        tokio::select! {
-            done = conn.as_mut() => {
+        gate.open();
+        let event = std::future::poll_fn(|cx| {
+            if let Poll::Ready(done) = conn.as_mut().poll(cx) {
+                return Poll::Ready(Event::Done(done));
+            }
+            let Some(mut watch_cx) = gate.pass(cx) else {
+                return Poll::Pending;
+            };
+            if let Some(s) = stopped.as_mut().as_pin_mut() {
+                if s.poll(&mut watch_cx).is_ready() {
+                    return Poll::Ready(Event::Stop);
+                }
+            }
+            expiry.as_mut().poll(&mut watch_cx).map(Event::Expired)
+        })
+        .await;
+        match event {
+            Event::Done(done) => {
                 if let Err(e) = done {
                     log_connection_error(peer, &*e.into());
                 }
                 return;
             }
-            _ = stop.wait_for(|s| *s), if !closing => {
-                closing = true;
+            // Closing: the head deadline still applies, the idle one no more.
+            Event::Stop => {
+                stopped.set(None);
                 graceful(conn.as_mut());
+                expiry.set(activity.expired(head_timeout, None));
             }
-            expiry = activity.expired(head_timeout, idle) => match expiry {
-                Expiry::Head => {
-                    tracing::debug!(
-                        target: LOG, %peer,
-                        "request head not received within {:?}; connection closed",
-                        shared.header_read_timeout
-                    );
-                    return;
-                }
-                Expiry::Idle => {
-                    tracing::debug!(target: LOG, %peer, "idle for {:?}; closing", shared.idle_timeout);
-                    closing = true;
-                    graceful(conn.as_mut());
-                }
-            },
+            Event::Expired(Expiry::Head) => {
+                tracing::debug!(
+                    target: LOG, %peer,
+                    "request head not received within {:?}; connection closed",
+                    shared.header_read_timeout
+                );
+                return;
+            }
+            Event::Expired(Expiry::Idle) => {
+                tracing::debug!(target: LOG, %peer, "idle for {:?}; closing", shared.idle_timeout);
+                stopped.set(None);
+                graceful(conn.as_mut());
+                expiry.set(activity.expired(head_timeout, None));
+            }
         }
+    }
+}
+
+/// Lets a task poll its secondary futures (the shutdown signal, the
+/// watcher timer) only after one of them woke it: they are polled with the
+/// gate's own waker, which marks the gate before waking the task.
+struct Gate {
+    state: Arc<GateState>,
+    /// Wakes through `state`: made once per connection.
+    waker: std::task::Waker,
+}
+
+struct GateState {
+    woken: AtomicBool,
+    task: futures_util::task::AtomicWaker,
+}
+
+impl std::task::Wake for GateState {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Release);
+        self.task.wake();
+    }
+}
+
+impl Gate {
+    fn new() -> Self {
+        let state = Arc::new(GateState {
+            woken: AtomicBool::new(true),
+            task: futures_util::task::AtomicWaker::new(),
+        });
+        Gate {
+            waker: std::task::Waker::from(state.clone()),
+            state,
+        }
+    }
+
+    /// Marks the gate, so that the next [`Gate::pass`] lets the secondary
+    /// futures be polled (new ones must be polled once to register).
+    fn open(&self) {
+        self.state.woken.store(true, Ordering::Release);
+    }
+
+    /// Keeps the task's waker for the secondary futures' wake-ups, then, if
+    /// one of them fired since the last pass, the context to poll them with.
+    fn pass(&self, cx: &Context<'_>) -> Option<Context<'_>> {
+        self.state.task.register(cx.waker());
+        if !self.state.woken.swap(false, Ordering::AcqRel) {
+            return None;
+        }
+        Some(Context::from_waker(&self.waker))
     }
 }
 
