@@ -181,7 +181,7 @@ pub(crate) fn python_float_repr(f: f64) -> String {
     }
 }
 
-fn bound_error(kind: &'static str, words: &str, key: &str, bound: Value) -> Invalid {
+fn bound_error(kind: &'static str, words: &str, key: &'static str, bound: Value) -> Invalid {
     let msg = format!("Input should be {words} {}", display_json_number(&bound));
     Invalid::new(kind, msg).with_ctx(key, bound)
 }

@@ -80,25 +80,35 @@ impl Serialize for Email {
 
 impl<'de> Deserialize<'de> for Email {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Validates the borrowed text directly (no intermediate `String`);
-        // accepts and rejects exactly what `String::deserialize` does.
-        struct EmailVisitor;
-        impl de::Visitor<'_> for EmailVisitor {
-            type Value = Email;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Email, E> {
-                Email::parse(s).map_err(|e| E::custom(e.msg))
-            }
-            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<Email, E> {
-                match std::str::from_utf8(b) {
-                    Ok(s) => self.visit_str(s),
-                    Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(b), &self)),
-                }
-            }
+        d.deserialize_string(EmailVisitor { detailed: true })
+    }
+}
+
+/// Validates the borrowed text directly (no intermediate `String`); accepts
+/// and rejects exactly what `String::deserialize` does. `detailed: false`
+/// (the fast path, whose errors are never shown) skips writing the message.
+struct EmailVisitor {
+    detailed: bool,
+}
+
+impl de::Visitor<'_> for EmailVisitor {
+    type Value = Email;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Email, E> {
+        if self.detailed {
+            return Email::parse(s).map_err(|e| E::custom(e.msg));
         }
-        d.deserialize_string(EmailVisitor)
+        crate::email::validate_email(s)
+            .map(Email)
+            .map_err(|_| E::custom("value is not a valid email address"))
+    }
+    fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<Email, E> {
+        match std::str::from_utf8(b) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(b), &self)),
+        }
     }
 }
 
@@ -122,7 +132,7 @@ impl FromParam for Email {
 
 impl FromJson for Email {
     fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Email::deserialize(d)
+        d.deserialize_string(EmailVisitor { detailed: false })
     }
     fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self> {
         let r = match v {

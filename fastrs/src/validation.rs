@@ -12,8 +12,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 /// One step of an error location: an object key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,9 +99,14 @@ pub struct Invalid {
     pub kind: &'static str,
     /// The human message, e.g. `"String should have at least 1 character"`.
     pub msg: Cow<'static, str>,
-    /// Pydantic's `ctx`, where it gives one.
-    pub ctx: Option<Map<String, Value>>,
+    /// Pydantic's `ctx`, where it gives one (empty: no `ctx`).
+    pub ctx: Ctx,
 }
+
+/// An error's context (`{"ge": 1}`): its entries in order, under keys that
+/// are always names known at compile time. A list, not a map: an error has
+/// one or two entries, and none is ever looked up by key on the hot path.
+pub type Ctx = Vec<(&'static str, Value)>;
 
 impl Invalid {
     /// An error without context.
@@ -109,15 +114,17 @@ impl Invalid {
         Invalid {
             kind,
             msg: msg.into(),
-            ctx: None,
+            ctx: Ctx::new(),
         }
     }
 
-    /// Adds one entry to the context.
-    pub fn with_ctx(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.ctx
-            .get_or_insert_with(Map::new)
-            .insert(key.to_owned(), value.into());
+    /// Adds one entry to the context (replacing an entry of the same key).
+    pub fn with_ctx(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        let value = value.into();
+        match self.ctx.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => self.ctx.push((key, value)),
+        }
         self
     }
 
@@ -138,8 +145,8 @@ pub struct ErrorDetail {
     pub msg: Cow<'static, str>,
     /// The offending input as received (raw string for parameters).
     pub input: Value,
-    /// Extra context (`{"ge": 1}`), absent where Pydantic gives none.
-    pub ctx: Option<Map<String, Value>>,
+    /// Extra context (`{"ge": 1}`), empty where Pydantic gives none.
+    pub ctx: Ctx,
 }
 
 impl Serialize for ErrorDetail {
@@ -149,8 +156,21 @@ impl Serialize for ErrorDetail {
         m.serialize_entry("loc", &self.loc)?;
         m.serialize_entry("msg", &self.msg)?;
         m.serialize_entry("input", &self.input)?;
-        if let Some(ctx) = &self.ctx {
-            m.serialize_entry("ctx", ctx)?;
+        if !self.ctx.is_empty() {
+            m.serialize_entry("ctx", &CtxMap(&self.ctx))?;
+        }
+        m.end()
+    }
+}
+
+/// A [`Ctx`] serialized as the JSON object it stands for.
+struct CtxMap<'a>(&'a [(&'static str, Value)]);
+
+impl Serialize for CtxMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
         }
         m.end()
     }
@@ -206,34 +226,103 @@ impl ValidationErrors {
         self.errors.extend(other.errors);
     }
 
-    /// The response body: `{"detail":[…]}`.
+    /// The response body: `{"detail":[…]}`, byte for byte what
+    /// `serde_json` writes for the [`Serialize`] form, written directly: the
+    /// keys and error types are known, and most strings need no escaping.
     pub fn to_json(&self) -> Vec<u8> {
         // About 160 bytes an error: sized once rather than grown.
         let mut out = Vec::with_capacity(16 + 192 * self.errors.len());
-        match serde_json::to_writer(&mut out, &Detail(&self.errors)) {
-            Ok(()) => out,
-            Err(_) => Vec::new(),
+        out.extend_from_slice(b"{\"detail\":[");
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            e.write_json(&mut out);
         }
+        out.extend_from_slice(b"]}");
+        out
     }
 }
 
-struct Detail<'a>(&'a [ErrorDetail]);
-
-impl Serialize for Detail<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct List<'a>(&'a [ErrorDetail]);
-        impl Serialize for List<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut seq = s.serialize_seq(Some(self.0.len()))?;
-                for e in self.0 {
-                    seq.serialize_element(e)?;
+impl ErrorDetail {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"type\":");
+        write_str(out, self.kind);
+        out.extend_from_slice(b",\"loc\":[");
+        for (i, l) in self.loc.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match l {
+                LocItem::Key(k) => write_str(out, k),
+                LocItem::Index(n) => {
+                    out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes())
                 }
-                seq.end()
             }
         }
-        let mut m = s.serialize_map(Some(1))?;
-        m.serialize_entry("detail", &List(self.0))?;
-        m.end()
+        out.extend_from_slice(b"],\"msg\":");
+        write_str(out, &self.msg);
+        out.extend_from_slice(b",\"input\":");
+        write_value(out, &self.input);
+        if !self.ctx.is_empty() {
+            out.extend_from_slice(b",\"ctx\":{");
+            for (i, (k, v)) in self.ctx.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(out, k);
+                out.push(b':');
+                write_value(out, v);
+            }
+            out.push(b'}');
+        }
+        out.push(b'}');
+    }
+}
+
+/// A JSON string as `serde_json` writes it: copied as it is when nothing in
+/// it needs escaping (no `"`, `\\` or control character), else by `serde_json`.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    if !needs_escape(s.as_bytes()) {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}
+
+/// Whether `b` has a byte JSON escapes: below 0x20, `"` or `\\`. Eight
+/// bytes at a time (a byte of 0x80 or more never matches).
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A high bit set where a byte of `x` is below `n` (n <= 0x80).
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_ne_bytes(w);
+        if below(x, 0x20) | below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5C), 1) != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+}
+
+fn write_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::String(s) => write_str(out, s),
+        Value::Null => out.extend_from_slice(b"null"),
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
     }
 }
 
@@ -256,3 +345,76 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What `serde_json` writes for `{"detail": errors}` through `Serialize`.
+    fn by_serde(errors: &ValidationErrors) -> Vec<u8> {
+        serde_json::to_vec(&json!({ "detail": errors.errors() })).unwrap()
+    }
+
+    #[test]
+    fn needs_escape_finds_every_byte_json_escapes_at_every_position() {
+        for len in 0..20 {
+            for pos in 0..len {
+                for bad in (0u8..0x20).chain([b'"', b'\\']) {
+                    let mut b = vec![b'a'; len];
+                    b[pos] = bad;
+                    assert!(needs_escape(&b), "{b:?}");
+                }
+                for good in (0x20u8..=0xFF).filter(|c| *c != b'"' && *c != b'\\') {
+                    let mut b = vec![b'a'; len];
+                    b[pos] = good;
+                    assert!(!needs_escape(&b), "{b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_hand_written_body_is_what_serde_json_writes() {
+        let mut errors = ValidationErrors::new();
+        assert_eq!(errors.to_json(), by_serde(&errors));
+        let mut loc = Loc::new("body");
+        loc.push("items");
+        loc.push(12);
+        loc.push(String::from("na\"me\\ \u{1}\n\t/é😀"));
+        let inputs = [
+            json!("plain"),
+            json!("quote \" backslash \\ control \u{7} \u{1f} tab \t newline \n é 😀 </script>"),
+            json!(null),
+            json!(true),
+            json!(-12),
+            json!(18446744073709551615u64),
+            json!(1.5e300),
+            json!(0.1),
+            json!([1, "a\"", {"k": null}]),
+            json!({"name": "", "nested": {"x": [1.25, false]}, "q\"k": "v\n"}),
+        ];
+        for (i, input) in inputs.into_iter().enumerate() {
+            let mut e = Invalid::new(
+                "string_too_short",
+                "String should have at least 1 character",
+            );
+            if i % 2 == 0 {
+                e = e
+                    .with_ctx("min_length", 1)
+                    .with_ctx("reason", "it's \"bad\"\n")
+                    .with_ctx("ge", 0.5)
+                    .with_ctx("expected", json!(["a", "b"]));
+            }
+            if i == 3 {
+                e.msg = Cow::Owned(format!("Value error, {}", "\u{0}\u{8}\u{c}\r"));
+            }
+            errors.push(&loc, input, e);
+        }
+        let ours = errors.to_json();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(by_serde(&errors)).unwrap()
+        );
+    }
+}
