@@ -41,7 +41,7 @@ pub fn field<T: FromJson + Check>(
         return None;
     };
     loc.push(name);
-    let out = match map.get(name) {
+    let out = match lookup(map, name) {
         None => match missing {
             Missing::Default(f) => Some(f()),
             Missing::Required if T::when_missing().is_some() => T::when_missing(),
@@ -54,6 +54,16 @@ pub fn field<T: FromJson + Check>(
     };
     loc.pop();
     out
+}
+
+/// `map[name]`: a small object (a request body's) is scanned in order,
+/// cheaper than hashing the name with the map's SipHash; a large one is not.
+fn lookup<'m>(map: &'m serde_json::Map<String, Value>, name: &str) -> Option<&'m Value> {
+    if map.len() <= 16 {
+        map.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        map.get(name)
+    }
 }
 
 /// Fast path for one field: the value deserialized (if present), its default,

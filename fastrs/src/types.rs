@@ -34,11 +34,9 @@ impl Email {
         crate::email::validate_email(s)
             .map(Email)
             .map_err(|reason| {
-                Invalid::new(
-                    "value_error",
-                    format!("value is not a valid email address: {reason}"),
-                )
-                .with_ctx("reason", reason)
+                let msg =
+                    crate::constraints::join(&["value is not a valid email address: ", &reason]);
+                Invalid::new("value_error", msg).with_ctx("reason", reason)
             })
     }
 
