@@ -610,7 +610,12 @@ impl std::future::Future for Handling {
                 HandlingState::Chain(f) | HandlingState::Completing(f) => {
                     return f.as_mut().poll(cx)
                 }
-                HandlingState::Running { future, .. } => {
+                HandlingState::Running {
+                    future,
+                    app,
+                    completion,
+                    is_head,
+                } => {
                     let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         future.as_mut().poll(cx)
                     }));
@@ -619,20 +624,17 @@ impl std::future::Future for Handling {
                         Ok(Poll::Ready(r)) => r,
                         Err(panic) => panicked(&*panic),
                     };
-                    let HandlingState::Running {
-                        app,
-                        completion,
-                        is_head,
-                        ..
-                    } = std::mem::replace(&mut self.state, HandlingState::Ready(None))
-                    else {
-                        unreachable!("matched Running above")
-                    };
-                    match completion {
+                    let is_head = *is_head;
+                    match completion.take() {
+                        // Returned directly: the response is not parked in
+                        // `self` first (each move of it is a 150-byte copy).
                         None => {
-                            self.state = HandlingState::Ready(Some(app.finish(response, is_head)))
+                            let response = app.finish(response, is_head);
+                            self.state = HandlingState::Ready(None);
+                            return Poll::Ready(response);
                         }
                         Some(c) => {
+                            let app = app.clone();
                             self.state = HandlingState::Completing(Box::pin(async move {
                                 let mut response = response;
                                 c.finish(&mut response).await;
