@@ -163,10 +163,13 @@ pub(crate) fn display_json_number(v: &Value) -> String {
                 python_float_repr(f)
             }
         }
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => itoa::Buffer::new().format(i).to_owned(),
-            (_, Some(u)) => itoa::Buffer::new().format(u).to_owned(),
-            _ => n.to_string(),
+        // An integer: itoa, as serde_json's Display does, without `fmt`.
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => itoa::Buffer::new().format(i).to_owned(),
+            None => n.as_u64().map_or_else(
+                || n.to_string(),
+                |u| itoa::Buffer::new().format(u).to_owned(),
+            ),
         },
         other => other.to_string(),
     }
@@ -305,26 +308,32 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// "String should have at least 3 characters" (`bound` "at least" or "at most").
+fn characters(bound: &str, k: usize) -> String {
+    let count = itoa::Buffer::new().format(k).to_owned();
+    join(&[
+        "String should have ",
+        bound,
+        " ",
+        &count,
+        " character",
+        plural(k),
+    ])
+}
+
 /// Checks the length and pattern of a string.
 pub fn check_str(s: &str, c: &Constraints) -> Result<(), Invalid> {
     if c.min_length.is_some() || c.max_length.is_some() {
         let n = s.chars().count();
         if let Some(min) = c.min_length {
             if n < min {
-                let n = itoa::Buffer::new().format(min).to_owned();
-                let msg = join(&[
-                    "String should have at least ",
-                    &n,
-                    " character",
-                    plural(min),
-                ]);
+                let msg = characters("at least", min);
                 return Err(Invalid::new("string_too_short", msg).with_ctx("min_length", min));
             }
         }
         if let Some(max) = c.max_length {
             if n > max {
-                let n = itoa::Buffer::new().format(max).to_owned();
-                let msg = join(&["String should have at most ", &n, " character", plural(max)]);
+                let msg = characters("at most", max);
                 return Err(Invalid::new("string_too_long", msg).with_ctx("max_length", max));
             }
         }
