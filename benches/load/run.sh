@@ -43,7 +43,7 @@ elif [ -n "${FASTRS_REV:-}" ]; then
     trap 'rm -rf "$snap"' EXIT
     git -C "$ROOT" archive "$FASTRS_REV" | tar -x -C "$snap"
     mkdir -p "$snap/benches/load"
-    cp -r Cargo.toml Cargo.lock fastrs-server hyper-server axum-server actix-server "$snap/benches/load/"
+    cp -r Cargo.toml Cargo.lock fastrs-server hyper-server axum-server actix-server ceiling-server "$snap/benches/load/"
     echo "building the servers against fastrs at $FASTRS_REV ($(git -C "$ROOT" rev-parse --short "$FASTRS_REV"))"
     (cd "$snap/benches/load" && CARGO_TARGET_DIR="$ROOT/benches/load/target" cargo build --release --quiet)
     export FASTRS_DESC="fastrs at $(git -C "$ROOT" rev-parse --short "$FASTRS_REV") ($FASTRS_REV, committed)"
