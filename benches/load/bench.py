@@ -615,7 +615,7 @@ def main():
                              noisy=int(r["other_cpu0"] > NOISY_CPU0 or r["other_total"] > NOISY_ALL))
                     rows.append(r)
                     warn = ""
-                    if r["server_cpu"] < 90:
+                    if r["server_cpu"] < 90 and s != "ceiling":
                         warn += " [server not saturated]"
                     if r["noisy"]:
                         warn += " [other load]"
