@@ -400,10 +400,15 @@ def median_or_none(xs):
     return statistics.median(xs) if xs else None
 
 
+def saturated(r):
+    """The server used >= 90% of its core (the ceiling always counts: it is
+    not meant to saturate its core, the client is its limit)."""
+    return r["server_cpu"] >= 90 or r["server"] == "ceiling"
+
+
 def clean(r):
     """A cell measured with the server saturated and nothing else on the machine."""
-    # the ceiling is not meant to saturate its core: the client is its limit
-    return not r["noisy"] and (r["server_cpu"] >= 90 or r["server"] == "ceiling")
+    return not r["noisy"] and saturated(r)
 
 
 def summarize(rows, servers, endpoints, sizes, peak_rss):
@@ -615,7 +620,7 @@ def main():
                              noisy=int(r["other_cpu0"] > NOISY_CPU0 or r["other_total"] > NOISY_ALL))
                     rows.append(r)
                     warn = ""
-                    if r["server_cpu"] < 90 and s != "ceiling":
+                    if not saturated(r):
                         warn += " [server not saturated]"
                     if r["noisy"]:
                         warn += " [other load]"

@@ -388,12 +388,11 @@ fn split_at_unquoted_special<'a>(
         }
     }
     // The specials always include '@', so this means there is no @-sign.
-    // (ASCII text has neither look-alike: skip the two searches.)
-    if text.is_ascii() {
-        Err("An email address must have an @-sign.".into())
-    } else if text.contains('\u{FF20}') {
+    // ASCII text holds neither look-alike: the searches are skipped.
+    let ascii = text.is_ascii();
+    if !ascii && text.contains('\u{FF20}') {
         Err("The email address has the \"full-width\" at-sign (@) character instead of a regular at-sign.".into())
-    } else if text.contains('\u{FE6B}') {
+    } else if !ascii && text.contains('\u{FE6B}') {
         Err("The email address has the \"small commercial at\" character instead of a regular at-sign.".into())
     } else {
         Err("An email address must have an @-sign.".into())
