@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! Procedural macros of fastrs: the route attributes and `#[derive(Model)]`.
 //!
 //! Use them through the `fastrs` crate (`use fastrs::prelude::*;`), which
@@ -8,10 +9,12 @@
 
 use proc_macro::TokenStream;
 
+mod dependency;
 mod errors;
 mod model;
 mod options;
 mod route;
+mod signature;
 
 macro_rules! route_attr {
     ($($name:ident),*) => {$(
@@ -27,7 +30,7 @@ route_attr!(get, post, put, patch, delete, head, options);
 /// Declares a dependency (FastAPI's `Depends`): see the `fastrs` crate's documentation.
 #[proc_macro_attribute]
 pub fn dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
-    route::expand_dependency(attr.into(), item.into()).into()
+    dependency::expand_dependency(attr.into(), item.into()).into()
 }
 
 /// Derives a Pydantic-style model: see the `fastrs` crate's documentation.

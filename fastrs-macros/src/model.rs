@@ -264,6 +264,10 @@ fn expand_struct(
 
             impl ::fastrs::Model for #name {}
 
+            impl ::fastrs::extract::Param for #name {
+                type Source = ::fastrs::extract::Body;
+            }
+
             impl ::fastrs::IntoResponse for #name {
                 fn into_response(self) -> ::fastrs::Response {
                     ::fastrs::response::json_response(::fastrs::http::StatusCode::OK, &self)
@@ -356,6 +360,10 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
                 pub fn as_str(&self) -> &'static str {
                     match self { #(#name::#idents => #wires,)* }
                 }
+            }
+
+            impl ::fastrs::extract::Param for #name {
+                type Source = ::fastrs::extract::Query;
             }
 
             impl ::fastrs::FromParam for #name {

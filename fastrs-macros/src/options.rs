@@ -118,8 +118,14 @@ impl FieldOpts {
             include_in_schema: true,
             ..Default::default()
         };
+        let mut seen: Vec<String> = Vec::new();
         for Opt { name, value } in opts {
             let key = name.to_string();
+            if seen.contains(&key) {
+                errors.at(&name, format!("`{key}` is given twice"));
+                continue;
+            }
+            seen.push(key.clone());
             if !CONSTRAINTS.contains(&key.as_str()) && !allowed.contains(&key.as_str()) {
                 let mut all: Vec<&str> = CONSTRAINTS.to_vec();
                 all.extend_from_slice(allowed);
@@ -214,6 +220,20 @@ impl FieldOpts {
             }
         }
         out
+    }
+
+    /// Whether any constraint, default or alias was given.
+    pub fn has_any(&self) -> bool {
+        self.gt.is_some()
+            || self.ge.is_some()
+            || self.lt.is_some()
+            || self.le.is_some()
+            || self.multiple_of.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.pattern.is_some()
+            || self.default.is_some()
+            || self.alias.is_some()
     }
 
     /// Rejects options that do not apply to `kind` (the type's shape).
@@ -358,7 +378,6 @@ const NUMBERS: &[&str] = &[
     "f64",
 ];
 const STRINGS: &[&str] = &["String", "Email"];
-const OTHER_SCALARS: &[&str] = &["bool", "DateTime", "NaiveDate", "Uuid", "char"];
 
 /// The shape of `ty`, looking through `Option`.
 pub fn shape(ty: &syn::Type) -> Shape {
@@ -370,16 +389,6 @@ pub fn shape(ty: &syn::Type) -> Shape {
         Some(n) if NUMBERS.contains(&n) => Shape::Number,
         Some(n) if STRINGS.contains(&n) => Shape::Str,
         _ => Shape::Other,
-    }
-}
-
-/// Whether `ty` is a scalar FastAPI reads from the query string by default
-/// (a number, bool, string, …, or `Option`/`Vec` of one).
-pub fn is_scalar(ty: &syn::Type) -> bool {
-    let ty = option_inner(ty).or_else(|| vec_inner(ty)).unwrap_or(ty);
-    match last_ident(ty).as_deref() {
-        Some(n) => NUMBERS.contains(&n) || STRINGS.contains(&n) || OTHER_SCALARS.contains(&n),
-        None => false,
     }
 }
 

@@ -2,18 +2,21 @@
 //!
 //! The function is kept as the inherent `handler` of a unit struct of the same
 //! name, and the struct implements `fastrs::Endpoint`, whose `route()` is
-//! plain Rust calling the runtime: one `static ParamSpec` per parameter, a
-//! closure that extracts every parameter into one `ValidationErrors` (path,
-//! query, header, cookie, then body, as FastAPI orders them), calls the
-//! handler and converts its result with the declared status.
+//! plain Rust calling the runtime: one `static Declared` per parameter, a
+//! closure that reads what must come first (the body), runs the route's
+//! dependencies, extracts every parameter into one `ValidationErrors` (put in
+//! FastAPI's order), calls the handler and converts its result with the
+//! declared status. Stages: `parse_route_args` (the attribute into
+//! `RouteArgs`), `signature::parse` (the parameters, checked), `generate`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Expr, ExprArray, ExprLit, FnArg, ItemFn, Lit, LitStr, Pat, Type};
+use syn::{Expr, ExprArray, ExprLit, ItemFn, Lit, LitStr, Type};
 
 use crate::errors::Errors;
-use crate::options::{is_scalar, option_inner, parse_opts, shape, vec_inner, FieldOpts, Opt};
+use crate::options::{vec_inner, Opt};
+use crate::signature::{self, Extraction, Owner, Param};
 
 const ROUTE_OPTIONS: &[&str] = &[
     "status_code",
@@ -26,16 +29,6 @@ const ROUTE_OPTIONS: &[&str] = &[
     "responses",
     "name",
 ];
-const PARAM_OPTIONS: &[&str] = &[
-    "default",
-    "alias",
-    "description",
-    "example",
-    "deprecated",
-    "include_in_schema",
-];
-const SOURCES: &[&str] = &["path", "query", "header", "cookie", "form", "body"];
-
 struct RouteArgs {
     path: LitStr,
     status: Option<u16>,
@@ -144,8 +137,14 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
             _ => errors.at(&code, "a response status must be between 100 and 599"),
         }
     }
+    let mut seen: Vec<String> = Vec::new();
     for Opt { name, value } in opts {
         let key = name.to_string();
+        if seen.contains(&key) {
+            errors.at(&name, format!("`{key}` is given twice"));
+            continue;
+        }
+        seen.push(key.clone());
         let str_value = |errors: &mut Errors| match &value {
             Some(Expr::Lit(ExprLit {
                 lit: Lit::Str(s), ..
@@ -223,76 +222,13 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
     Some(args)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Src {
-    /// `Depends<D>`: resolved first, as FastAPI solves sub-dependencies first.
-    Depends,
-    /// `Fresh<D>`: a dependency not taken from the request's cache.
-    Fresh,
-    /// `State<T>`: the app's state.
-    State,
-    /// `BackgroundTasks`: tasks run after the response is sent.
-    Background,
-    /// `Cleanup`: hooks run once the response is produced.
-    Cleanup,
-    Path,
-    Query,
-    Header,
-    Cookie,
-    /// `#[form]`: a field of a form body.
-    Form,
-    /// `UploadFile` (or `Option`/`Vec` of it): a file of a multipart body.
-    File,
-    Body,
-}
-
-struct Param {
-    ident: syn::Ident,
-    ty: Type,
-    src: Src,
-    opts: FieldOpts,
-    /// `D` of `Depends<D>`, `T` of `State<T>`.
-    inner: Option<Type>,
-}
-
-/// `Depends<D>`, `Fresh<D>`, `State<T>`, read from the type's tokens.
-fn special(ty: &Type) -> Option<(Src, Type)> {
-    let Type::Path(p) = ty else { return None };
-    let seg = p.path.segments.last()?;
-    if seg.arguments.is_empty() {
-        return match seg.ident.to_string().as_str() {
-            "BackgroundTasks" => Some((Src::Background, ty.clone())),
-            "Cleanup" => Some((Src::Cleanup, ty.clone())),
-            _ => None,
-        };
-    }
-    let src = match seg.ident.to_string().as_str() {
-        "Depends" => Src::Depends,
-        "Fresh" => Src::Fresh,
-        "State" => Src::State,
-        _ => return None,
-    };
-    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some((src, t.clone())),
-        _ => None,
-    }
-}
-
 pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let mut func: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
-            let span = item
-                .clone()
-                .into_iter()
-                .next()
-                .map_or(Span::call_site(), |t| t.span());
             let e = syn::Error::new(
-                span,
+                signature::first_span(&item),
                 format!("#[{method}] applies to a function: `async fn name(...) -> T {{ ... }}`"),
             );
             let mut ts = e.to_compile_error();
@@ -301,15 +237,14 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
         }
     };
     let args = parse_route_args(method, attr, &mut errors);
-    let template_params: Vec<String> = args
+    let template = args
         .as_ref()
-        .map(|a| path_params(&a.path.value()))
+        .map(|a| signature::template_names(&a.path.value()))
         .unwrap_or_default();
-
-    let params = parse_params(&mut func, &template_params, false, &mut errors);
+    let params = signature::parse(&mut func, &template, Owner::Route, &mut errors);
     if let Some(a) = &args {
-        for t in &template_params {
-            if !params.iter().any(|p| p.src == Src::Path && p.ident == t) {
+        for t in &template {
+            if !params.iter().any(|p| p.ident == t) {
                 errors.at(
                     &a.path,
                     format!("path parameter `{t}` is missing from the function's parameters"),
@@ -317,29 +252,10 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
             }
         }
     }
-    let bodies: Vec<&Param> = params.iter().filter(|p| p.src == Src::Body).collect();
-    if let (Some(b), true) = (
-        bodies.first(),
-        params
-            .iter()
-            .any(|p| matches!(p.src, Src::Form | Src::File)),
-    ) {
-        errors.at(
-            &b.ident,
-            "a route reads either a JSON body or form fields, not both",
-        );
-    }
-    for extra in bodies.iter().skip(1) {
-        errors.at(
-            &extra.ident,
-            "only one body parameter is supported; group the fields in one model",
-        );
-    }
     if !func.sig.generics.params.is_empty() {
         errors.at(&func.sig.generics, "handlers cannot be generic");
     }
-
-    let Some(args) = args.filter(|_| errors_ok(&errors)) else {
+    let Some(args) = args.filter(|_| errors.is_empty()) else {
         // Re-emit the function unchanged beside the errors so that the rest of
         // the crate (and rust-analyzer) still sees it.
         let mut ts = errors.into_compile_error();
@@ -349,414 +265,7 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     generate(method, args, func, params)
 }
 
-/// Reads the parameters of a handler or dependency, stripping their
-/// attributes; `template_params` are the `{names}` of the route's path.
-fn parse_params(
-    func: &mut ItemFn,
-    template_params: &[String],
-    is_dep: bool,
-    errors: &mut Errors,
-) -> Vec<Param> {
-    let fn_ident = func.sig.ident.clone();
-    let mut params = Vec::new();
-    for arg in func.sig.inputs.iter_mut() {
-        let FnArg::Typed(pt) = arg else {
-            errors.at(&*arg, "a handler cannot take `self`");
-            continue;
-        };
-        let Pat::Ident(pi) = &*pt.pat else {
-            errors.at(
-                &pt.pat,
-                "handler parameters must be plain names (`item_id: i64`)",
-            );
-            continue;
-        };
-        let ident = pi.ident.clone();
-        if ident == fn_ident {
-            errors.at(
-                &ident,
-                format!(
-                    "a parameter cannot share its handler's name `{ident}`: the route macro turns the handler into a unit struct of that name; rename the function"
-                ),
-            );
-            continue;
-        }
-        let ty = (*pt.ty).clone();
-        if let Type::Reference(r) = &ty {
-            errors.at(
-                r,
-                "handler parameters must be owned types (`String`, not `&str`)",
-            );
-            continue;
-        }
-        let mut src = None;
-        let mut opts = Vec::new();
-        let mut kept = Vec::new();
-        for a in std::mem::take(&mut pt.attrs) {
-            let name = a.path().get_ident().map(|i| i.to_string());
-            match name.as_deref() {
-                Some(s) if SOURCES.contains(&s) => {
-                    if src.is_some() {
-                        errors.at(&a, "a parameter has one source attribute");
-                    }
-                    src = Some(match s {
-                        "path" => Src::Path,
-                        "query" => Src::Query,
-                        "header" => Src::Header,
-                        "cookie" => Src::Cookie,
-                        "form" => Src::Form,
-                        _ => Src::Body,
-                    });
-                    if let syn::Meta::List(l) = &a.meta {
-                        match parse_opts(l.tokens.clone()) {
-                            Ok(o) => opts.extend(o),
-                            Err(e) => errors.push(e),
-                        }
-                    }
-                }
-                _ => kept.push(a),
-            }
-        }
-        pt.attrs = kept;
-        let file_ty = option_inner(&ty).or_else(|| vec_inner(&ty)).unwrap_or(&ty);
-        if matches!(file_ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "UploadFile"))
-        {
-            let opts = FieldOpts::parse(opts, PARAM_OPTIONS, errors);
-            params.push(Param {
-                ident,
-                ty,
-                src: Src::File,
-                opts,
-                inner: None,
-            });
-            continue;
-        }
-        if let Some((kind, inner)) = special(&ty) {
-            if src.is_some() {
-                errors.at(
-                    &ident,
-                    "a `Depends`, `Fresh` or `State` parameter takes no source attribute",
-                );
-            }
-            params.push(Param {
-                ident,
-                ty,
-                src: kind,
-                opts: FieldOpts::default(),
-                inner: Some(inner),
-            });
-            continue;
-        }
-        let name = ident.to_string();
-        let in_template = template_params.contains(&name);
-        let src = src.unwrap_or(if in_template {
-            Src::Path
-        } else if is_scalar(&ty) {
-            Src::Query
-        } else {
-            Src::Body
-        });
-        let opts = FieldOpts::parse(opts, PARAM_OPTIONS, errors);
-        if src == Src::Body && !opts_empty(&opts) {
-            errors.at(
-                &ident,
-                "a body parameter takes no options; put constraints on the model's fields",
-            );
-        }
-        if src != Src::Body {
-            opts.check_applies(shape(&ty), &ty, errors);
-        }
-        if src == Src::Path {
-            if !in_template && !is_dep {
-                errors.at(
-                    &ident,
-                    format!("`{name}` is marked #[path] but the route path has no `{{{name}}}`"),
-                );
-            }
-            if option_inner(&ty).is_some() || vec_inner(&ty).is_some() {
-                errors.at(
-                    &ty,
-                    "a path parameter is always present: use a plain type, not Option or Vec",
-                );
-            }
-            if opts.default.is_some() {
-                errors.at(&ident, "a path parameter cannot have a default");
-            }
-        }
-        if is_dep && src == Src::Body {
-            errors.at(
-                &ty,
-                "a dependency cannot read the request body; take the model in the handler",
-            );
-        }
-        params.push(Param {
-            ident,
-            ty,
-            src,
-            opts,
-            inner: None,
-        });
-    }
-    params
-}
-
-fn errors_ok(e: &Errors) -> bool {
-    e.is_empty()
-}
-
-fn opts_empty(o: &FieldOpts) -> bool {
-    o.gt.is_none()
-        && o.ge.is_none()
-        && o.lt.is_none()
-        && o.le.is_none()
-        && o.multiple_of.is_none()
-        && o.min_length.is_none()
-        && o.max_length.is_none()
-        && o.pattern.is_none()
-        && o.default.is_none()
-        && o.alias.is_none()
-}
-
-fn path_params(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push(
-            rest[start + 1..start + end]
-                .trim_start_matches('*')
-                .to_owned(),
-        );
-        rest = &rest[start + end + 1..];
-    }
-    out
-}
-
-/// The extraction code shared by routes and dependencies: statics of the
-/// parameter specs, the statements that extract every parameter into
-/// `__errors` (a `&mut ValidationErrors`), and the documentation statements
-/// over `__op` (a `&mut Operation`). `ret_err` returns a response early.
-struct Extraction {
-    statics: Vec<TokenStream>,
-    body_read: TokenStream,
-    body_finish: TokenStream,
-    extract: Vec<TokenStream>,
-    docs: Vec<TokenStream>,
-}
-
-fn extraction(params: &[Param], ret_err: &TokenStream) -> Extraction {
-    let uses_form = params
-        .iter()
-        .any(|p| matches!(p.src, Src::Form | Src::File));
-    let mut statics = Vec::new();
-    let mut extract = Vec::new();
-    let mut docs = Vec::new();
-    let mut body_read = TokenStream::new();
-    let mut body_finish = TokenStream::new();
-    for p in params {
-        let ident = &p.ident;
-        let ty = &p.ty;
-        let span = ty.span();
-        if p.src == Src::Body {
-            body_read = quote_spanned! {span=>
-                let __body = match __cx.json_body::<#ty>().await {
-                    ::core::result::Result::Ok(b) => b,
-                    ::core::result::Result::Err(r) => #ret_err,
-                };
-            };
-            body_finish = quote_spanned! {span=> let #ident = ::fastrs::request::finish_body::<#ty>(__body, __errors); };
-            docs.push(quote_spanned! {span=>
-                __op.body = ::core::option::Option::Some((|g| g.subschema_for::<#ty>(), true));
-            });
-            continue;
-        }
-        if let (Some(inner), Src::Depends | Src::Fresh) = (&p.inner, p.src) {
-            let (method, wrap) = if p.src == Src::Depends {
-                (quote_spanned!(span=> depends), quote!(::fastrs::Depends))
-            } else {
-                (
-                    quote_spanned!(span=> depends_fresh),
-                    quote!(::fastrs::Fresh),
-                )
-            };
-            extract.push(quote_spanned! {span=>
-                let #ident = match __cx.#method::<#inner>(__errors).await {
-                    ::core::result::Result::Ok(v) => v.map(#wrap),
-                    ::core::result::Result::Err(r) => #ret_err,
-                };
-            });
-            docs.push(quote_spanned! {span=> <#inner as ::fastrs::Dependency>::document(__op); });
-            continue;
-        }
-        if matches!(p.src, Src::Background | Src::Cleanup) {
-            let method = if p.src == Src::Background {
-                quote_spanned!(span=> background_tasks)
-            } else {
-                quote_spanned!(span=> cleanup)
-            };
-            extract.push(quote_spanned! {span=>
-                let #ident = ::core::option::Option::Some(__cx.#method());
-            });
-            docs.push(quote! { __op.needs_completion = true; });
-            continue;
-        }
-        if let (Some(inner), Src::State) = (&p.inner, p.src) {
-            extract.push(quote_spanned! {span=>
-                let #ident = __cx.state::<#inner>().map(::fastrs::State);
-                if #ident.is_none() {
-                    let r = ::fastrs::dependency::missing_state::<#inner>();
-                    #ret_err
-                }
-            });
-            continue;
-        }
-        let (source, wire) = match p.src {
-            Src::Form | Src::File => (quote!(Form), ident.to_string()),
-            Src::Path => (quote!(Path), ident.to_string()),
-            Src::Query => (quote!(Query), ident.to_string()),
-            Src::Header => (quote!(Header), ident.to_string().replace('_', "-")),
-            Src::Cookie => (quote!(Cookie), ident.to_string()),
-            Src::Body | Src::Depends | Src::Fresh | Src::State | Src::Background | Src::Cleanup => {
-                unreachable!("handled above")
-            }
-        };
-        let wire = match &p.opts.alias {
-            Some(a) => a.value(),
-            None => wire,
-        };
-        let spec = format_ident!("__P_{}", ident.to_string().to_uppercase());
-        let pat = format_ident!("__PATTERN_{}", ident.to_string().to_uppercase());
-        let pattern_static = p.opts.pattern_static(&pat);
-        let constraints = p.opts.constraints(p.opts.pattern.as_ref().map(|_| &pat));
-        let opt_str = |s: &Option<LitStr>| match s {
-            Some(s) => quote!(::core::option::Option::Some(#s)),
-            None => quote!(::core::option::Option::None),
-        };
-        let description = opt_str(&p.opts.description);
-        let example = match &p.opts.example {
-            Some(e) => quote!(::core::option::Option::Some(#e)),
-            None => quote!(::core::option::Option::None),
-        };
-        let deprecated = p.opts.deprecated;
-        let include = p.opts.include_in_schema;
-        statics.push(quote! {
-            #pattern_static
-            static #spec: ::fastrs::ParamSpec = ::fastrs::ParamSpec {
-                source: ::fastrs::Source::#source,
-                name: #wire,
-                constraints: #constraints,
-                description: #description,
-                example: #example,
-                deprecated: #deprecated,
-                include_in_schema: #include,
-            };
-        });
-        if p.src == Src::File {
-            let method = if option_inner(ty).is_some() {
-                quote_spanned!(span=> file_opt)
-            } else if vec_inner(ty).is_some() {
-                quote_spanned!(span=> file_list)
-            } else {
-                quote_spanned!(span=> file_one)
-            };
-            let required = option_inner(ty).is_none() && vec_inner(ty).is_none();
-            extract.push(quote_spanned! {span=>
-                let #ident = __cx.#method(&#spec, __errors);
-            });
-            docs.push(quote_spanned! {span=>
-                __op.form_multipart = true;
-                __op.form.push(::fastrs::routing::ParamDoc {
-                    spec: &#spec,
-                    required: #required,
-                    schema: |g| g.subschema_for::<#ty>(),
-                    default: ::core::option::Option::None,
-                });
-            });
-            continue;
-        }
-        let (method, inner) = if let Some(inner) = option_inner(ty) {
-            (quote_spanned!(span=> param_opt), inner)
-        } else if let Some(inner) = vec_inner(ty) {
-            (quote_spanned!(span=> param_list), inner)
-        } else {
-            (quote_spanned!(span=> param_one), ty)
-        };
-        let default = match &p.opts.default {
-            None => quote!(::core::option::Option::None),
-            Some(None) => quote!(::core::option::Option::Some(
-                <#ty as ::core::default::Default>::default
-            )),
-            Some(Some(e)) => quote!(::core::option::Option::Some(
-                || -> #ty { ::core::convert::Into::into(#e) }
-            )),
-        };
-        let required =
-            p.opts.default.is_none() && option_inner(ty).is_none() && vec_inner(ty).is_none();
-        let default_json = match &p.opts.default {
-            None if vec_inner(ty).is_some() => quote!(::core::option::Option::Some(|| {
-                ::fastrs::serde_json::Value::Array(::std::vec::Vec::new())
-            })),
-            None => quote!(::core::option::Option::None),
-            Some(_) => quote!(::core::option::Option::Some(|| {
-                let d: ::core::option::Option<fn() -> #ty> = #default;
-                d.map(|f| ::fastrs::serde_json::to_value(f()).unwrap_or_default())
-                    .unwrap_or_default()
-            })),
-        };
-        extract.push(quote_spanned! {span=>
-            let #ident = __cx.#method::<#inner>(&#spec, #default, __errors);
-        });
-        let list = if p.src == Src::Form {
-            quote!(form)
-        } else {
-            quote!(params)
-        };
-        docs.push(quote_spanned! {span=>
-            __op.#list.push(::fastrs::routing::ParamDoc {
-                spec: &#spec,
-                required: #required,
-                schema: |g| g.subschema_for::<#ty>(),
-                default: #default_json,
-            });
-        });
-    }
-
-    if uses_form {
-        extract.insert(
-            0,
-            quote! {
-                if let ::core::result::Result::Err(r) = __cx.read_form().await {
-                    #ret_err
-                }
-            },
-        );
-    }
-    Extraction {
-        statics,
-        body_read,
-        body_finish,
-        extract,
-        docs,
-    }
-}
-
-/// `let (Some(a), Some(b)) = (a, b) else { <on_missing> };`
-fn unpack(params: &[Param], on_missing: TokenStream) -> TokenStream {
-    let names: Vec<&syn::Ident> = params.iter().map(|p| &p.ident).collect();
-    if names.is_empty() {
-        return TokenStream::new();
-    }
-    let somes = names
-        .iter()
-        .map(|n| quote!(::core::option::Option::Some(#n)));
-    quote! {
-        let (#(#somes,)*) = (#(#names,)*) else { #on_missing };
-    }
-}
-
-fn is_result(output: &syn::ReturnType) -> bool {
+pub fn is_result(output: &syn::ReturnType) -> bool {
     match output {
         syn::ReturnType::Type(_, t) => {
             matches!(&**t, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result"))
@@ -765,7 +274,7 @@ fn is_result(output: &syn::ReturnType) -> bool {
     }
 }
 
-fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>) -> TokenStream {
+fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> TokenStream {
     let name = &func.sig.ident;
     let vis = &func.vis;
     let name_str = args
@@ -789,17 +298,15 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
         .collect();
 
     let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
-    params.sort_by_key(|p| p.src);
-
     let ret_err = quote!(return r);
     let Extraction {
         statics,
-        body_read,
-        body_finish,
+        read,
         extract,
         docs,
-    } = extraction(&params, &ret_err);
-    let unpack = unpack(
+        checks,
+    } = signature::extraction(&params, Owner::Route, &ret_err);
+    let unpack = signature::unpack(
         &params,
         quote!(return ::fastrs::IntoResponse::into_response(::core::mem::take(__errors));),
     );
@@ -884,6 +391,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
         impl ::fastrs::Endpoint for #name {
             fn route(self) -> ::fastrs::Route {
                 #(#statics)*
+                #(#checks)*
                 const __STATUS: ::fastrs::http::StatusCode =
                     match ::fastrs::http::StatusCode::from_u16(#status) {
                         ::core::result::Result::Ok(s) => s,
@@ -893,7 +401,8 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                     ::fastrs::http::Method::#method_ident,
                     #path,
                     |mut __cx: ::fastrs::RequestContext| async move {
-                        #body_read
+                        let __cx = &mut __cx;
+                        #(#read)*
                         let mut __all_errors = ::fastrs::ValidationErrors::new();
                         let __errors = &mut __all_errors;
                         if let ::core::result::Result::Err(r) =
@@ -902,7 +411,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                             return r;
                         }
                         #(#extract)*
-                        #body_finish
+                        __errors.sort_from(0);
                         if !__errors.is_empty() {
                             return ::fastrs::IntoResponse::into_response(__all_errors);
                         }
@@ -922,150 +431,6 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, mut params: Vec<Param>)
                 .document(|__op| { #(#docs)* })
                 #response_doc
                 #(#extra_responses)*
-            }
-        }
-    }
-}
-
-/// `#[dependency]`: a function whose parameters are extracted like a
-/// handler's becomes a unit struct implementing `fastrs::Dependency`.
-pub fn expand_dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let mut errors = Errors::default();
-    let mut func: ItemFn = match syn::parse2(item.clone()) {
-        Ok(f) => f,
-        Err(_) => {
-            let span = item
-                .clone()
-                .into_iter()
-                .next()
-                .map_or(Span::call_site(), |t| t.span());
-            let mut ts = syn::Error::new(
-                span,
-                "#[dependency] applies to a function: `async fn name(...) -> T { ... }`",
-            )
-            .to_compile_error();
-            ts.extend(item);
-            return ts;
-        }
-    };
-    if !attr.is_empty() {
-        errors.at(&attr, "#[dependency] takes no options");
-    }
-    if func.sig.asyncness.is_none() {
-        errors.at(func.sig.fn_token, "a dependency is an `async fn`");
-    }
-    if !func.sig.generics.params.is_empty() {
-        errors.at(&func.sig.generics, "dependencies cannot be generic");
-    }
-    let params = parse_params(&mut func, &[], true, &mut errors);
-    if !errors.is_empty() {
-        let mut ts = errors.into_compile_error();
-        ts.extend(func.into_token_stream());
-        return ts;
-    }
-    generate_dependency(func, params)
-}
-
-fn generate_dependency(func: ItemFn, mut params: Vec<Param>) -> TokenStream {
-    let name = &func.sig.ident;
-    let vis = &func.vis;
-    let mut call_fn = func.clone();
-    call_fn.sig.ident = format_ident!("call");
-    call_fn.vis = syn::Visibility::Public(Default::default());
-    let outer_attrs: Vec<&syn::Attribute> = func
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("allow"))
-        .collect();
-    let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
-    params.sort_by_key(|p| p.src);
-    let ret_err = quote!(return ::core::result::Result::Err(r));
-    let Extraction {
-        statics,
-        extract,
-        docs,
-        ..
-    } = extraction(&params, &ret_err);
-    let unpack = unpack(
-        &params,
-        quote!(return ::core::result::Result::Ok(::core::option::Option::None);),
-    );
-    let (output, finish) = match &func.sig.output {
-        syn::ReturnType::Default => (
-            quote!(()),
-            quote!(::core::result::Result::Ok(::core::option::Option::Some(
-                __ret
-            ))),
-        ),
-        syn::ReturnType::Type(_, t) => {
-            let ok_ty = match &**t {
-                Type::Path(p) if is_result(&func.sig.output) => {
-                    match &p.path.segments.last().map(|s| &s.arguments) {
-                        Some(syn::PathArguments::AngleBracketed(a)) => match a.args.first() {
-                            Some(syn::GenericArgument::Type(ok)) => Some(ok.clone()),
-                            _ => None,
-                        },
-                        _ => None,
-                    }
-                }
-                _ => None,
-            };
-            match ok_ty {
-                Some(ok) => (
-                    quote!(#ok),
-                    quote!(match __ret {
-                        ::core::result::Result::Ok(v) =>
-                            ::core::result::Result::Ok(::core::option::Option::Some(v)),
-                        ::core::result::Result::Err(e) =>
-                            ::core::result::Result::Err(::fastrs::IntoResponse::into_response(e)),
-                    }),
-                ),
-                None => (
-                    quote!(#t),
-                    quote!(::core::result::Result::Ok(::core::option::Option::Some(
-                        __ret
-                    ))),
-                ),
-            }
-        }
-    };
-    let struct_doc = format!("The `{name}` dependency (see [`{name}::call`]).");
-    quote! {
-        #[doc = #struct_doc]
-        #[allow(non_camel_case_types)]
-        #[derive(Debug, Clone, Copy, Default)]
-        #vis struct #name;
-
-        impl #name {
-            #(#outer_attrs)*
-            #call_fn
-        }
-
-        impl ::fastrs::Dependency for #name {
-            type Output = #output;
-
-            fn resolve<'__a>(
-                __cx: &'__a mut ::fastrs::RequestContext,
-                __errors: &'__a mut ::fastrs::ValidationErrors,
-            ) -> impl ::core::future::Future<
-                Output = ::core::result::Result<::core::option::Option<#output>, ::fastrs::Response>,
-            > + ::core::marker::Send + '__a {
-                async move {
-                    #(#statics)*
-                    let __before = __errors.len();
-                    #(#extract)*
-                    if __errors.len() != __before {
-                        return ::core::result::Result::Ok(::core::option::Option::None);
-                    }
-                    #unpack
-                    let __ret = #name::call(#(#call_args),*).await;
-                    #finish
-                }
-            }
-
-            fn document(__op: &mut ::fastrs::routing::Operation) {
-                #(#statics)*
-                #(#docs)*
             }
         }
     }

@@ -17,7 +17,11 @@ use std::sync::{Arc, Mutex};
 use http::StatusCode;
 
 use crate::body::{Body, Guarded};
+use crate::extract::{Declared, Extract, Param};
+use crate::request::RequestContext;
 use crate::response::Response;
+use crate::routing::Operation;
+use crate::validation::ValidationErrors;
 
 type Task = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 type Finalizer = Box<dyn FnOnce(Outcome) -> Task + Send>;
@@ -149,3 +153,36 @@ impl Drop for StartTasks {
         }
     }
 }
+
+/// `BackgroundTasks` and `Cleanup` extract themselves from the request's
+/// completion registry, and mark the operation as needing one.
+macro_rules! completion_param {
+    ($t:ident, $method:ident) => {
+        impl Extract<$t> for $t {
+            type Read = ();
+
+            fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+                std::future::ready(Ok(()))
+            }
+
+            fn extract(
+                cx: &mut RequestContext,
+                _: (),
+                _: &'static Declared<Self>,
+                _: &mut ValidationErrors,
+            ) -> impl Future<Output = Result<Option<Self>, Response>> + Send {
+                std::future::ready(Ok(Some(cx.$method())))
+            }
+
+            fn document(_: &'static Declared<Self>, op: &mut Operation) {
+                op.needs_completion = true;
+            }
+        }
+
+        impl Param for $t {
+            type Source = Self;
+        }
+    };
+}
+completion_param!(BackgroundTasks, background_tasks);
+completion_param!(Cleanup, cleanup);

@@ -19,6 +19,7 @@ use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::extract::{Declared, Extract, Param};
 use crate::request::RequestContext;
 use crate::response::{IntoResponse, Response};
 use crate::routing::Operation;
@@ -112,6 +113,82 @@ impl<T> Deref for State<T> {
     fn deref(&self) -> &T {
         &self.0
     }
+}
+
+impl<D: Dependency> Extract<Depends<D>> for Depends<D> {
+    type Read = ();
+
+    fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+        std::future::ready(Ok(()))
+    }
+
+    async fn extract(
+        cx: &mut RequestContext,
+        _: (),
+        _: &'static Declared<Self>,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<Self>, Response> {
+        Ok(cx.depends::<D>(errors).await?.map(Depends))
+    }
+
+    fn document(_: &'static Declared<Self>, op: &mut Operation) {
+        D::document(op);
+    }
+}
+
+impl<D: Dependency> Param for Depends<D> {
+    type Source = Self;
+}
+
+impl<D: Dependency> Extract<Fresh<D>> for Fresh<D> {
+    type Read = ();
+
+    fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+        std::future::ready(Ok(()))
+    }
+
+    async fn extract(
+        cx: &mut RequestContext,
+        _: (),
+        _: &'static Declared<Self>,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<Self>, Response> {
+        Ok(cx.depends_fresh::<D>(errors).await?.map(Fresh))
+    }
+
+    fn document(_: &'static Declared<Self>, op: &mut Operation) {
+        D::document(op);
+    }
+}
+
+impl<D: Dependency> Param for Fresh<D> {
+    type Source = Self;
+}
+
+impl<T: Clone + Send + Sync + 'static> Extract<State<T>> for State<T> {
+    type Read = ();
+
+    fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+        std::future::ready(Ok(()))
+    }
+
+    fn extract(
+        cx: &mut RequestContext,
+        _: (),
+        _: &'static Declared<Self>,
+        _: &mut ValidationErrors,
+    ) -> impl Future<Output = Result<Option<Self>, Response>> + Send {
+        std::future::ready(match cx.state::<T>() {
+            Some(v) => Ok(Some(State(v))),
+            None => Err(missing_state::<T>()),
+        })
+    }
+
+    fn document(_: &'static Declared<Self>, _: &mut Operation) {}
+}
+
+impl<T: Clone + Send + Sync + 'static> Param for State<T> {
+    type Source = Self;
 }
 
 /// The answer when a handler asks for state the app does not have: a

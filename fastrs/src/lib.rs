@@ -39,6 +39,7 @@
 //! See `ARCHITECTURE.md` in the repository for how a request flows through
 //! the modules.
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod app;
 pub mod background;
@@ -49,6 +50,7 @@ pub mod dependency;
 pub mod docs;
 pub mod email;
 pub mod exception;
+pub mod extract;
 pub mod form;
 pub mod gzip;
 pub mod http_error;
@@ -84,6 +86,11 @@ pub use types::Email;
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
 pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
+
+/// Every Rust block of the repository's README.md, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 /// Crates the generated code and users' signatures refer to.
 pub use {chrono, cookie, http, schemars, serde, serde_json};

@@ -112,10 +112,10 @@ fn parameter(p: &ParamDoc, gen: &mut schemars::SchemaGenerator) -> Value {
     }
     let mut m = Map::new();
     m.insert("name".into(), spec.name.into());
-    m.insert("in".into(), spec.source.as_str().into());
+    m.insert("in".into(), p.source.as_str().into());
     m.insert(
         "required".into(),
-        (p.required || spec.source == Source::Path).into(),
+        (p.required || p.source == Source::Path).into(),
     );
     m.insert("schema".into(), schema);
     if let Some(d) = spec.description {
@@ -171,12 +171,12 @@ fn operation(
     let mut params: Vec<&ParamDoc> = op
         .params
         .iter()
-        .filter(|p| p.spec.include_in_schema && p.spec.source != Source::Form)
+        .filter(|p| p.spec.include_in_schema && p.source != Source::Form)
         .collect();
     // A dependency used twice (or a parameter shared with one) is documented once.
     let mut seen = std::collections::HashSet::new();
-    params.retain(|p| seen.insert((p.spec.source, p.spec.name)));
-    params.sort_by_key(|p| source_rank(p.spec.source));
+    params.retain(|p| seen.insert((p.source, p.spec.name)));
+    params.sort_by_key(|p| source_rank(p.source));
     if !params.is_empty() {
         let list: Vec<Value> = params.iter().map(|p| parameter(p, gen)).collect();
         m.insert("parameters".into(), Value::Array(list));

@@ -1,12 +1,12 @@
 //! The request as handlers' generated code sees it, and parameter extraction.
 //!
 //! A [`RequestContext`] holds one request after routing: its head, the path
-//! parameters the router matched, and the body not yet read. The code that
-//! `#[get]`/`#[post]`… generate calls its `param_*` methods once per
-//! parameter, in FastAPI's order (path, query, header, cookie, then body), each
-//! recording its errors into one [`ValidationErrors`] so that every mistake is
-//! reported at once. Query strings are parsed on demand without allocating;
-//! percent-decoding happens only where a value needs it.
+//! parameters the router matched, the query string split into pairs, the body
+//! not yet read, and the per-request cache of dependencies. Parameters are
+//! read from it by the sources of [`crate::extract`]; this module gives them
+//! the raw material: values by name, and the body read within the limits.
+//! Query strings are split once without allocating; percent-decoding happens
+//! only where a value needs it.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -20,11 +20,11 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 
 use crate::body::RequestBody;
-use crate::constraints::{Check, Constraints};
+use crate::constraints::Constraints;
 use crate::dependency::{Dependency, RouteDependencies};
 use crate::http_error::HttpError;
 use crate::json_error::{python_json_verdict, PythonJsonVerdict};
-use crate::lax::{FromJson, FromParam, Lax};
+use crate::lax::{FromJson, Lax};
 use crate::response::{IntoResponse, Response};
 use crate::validation::{Invalid, Loc, ValidationErrors};
 
@@ -59,8 +59,6 @@ impl Source {
 /// A parameter as declared in a handler signature.
 #[derive(Debug)]
 pub struct ParamSpec {
-    /// Where it is read from.
-    pub source: Source,
     /// Its name on the wire (after `alias`; headers in lower case with `-`).
     pub name: &'static str,
     /// Its constraints.
@@ -385,7 +383,10 @@ impl RequestContext {
         if let Some(c) = self.cache.get::<Cached<D>>() {
             return Ok(Some(c.0.clone()));
         }
-        let v = D::resolve(self, errors).await?;
+        let start = errors.len();
+        let v = D::resolve(self, errors).await;
+        errors.mark_dependency(start);
+        let v = v?;
         if let Some(v) = &v {
             self.cache
                 .insert(Cached::<D>(v.clone(), std::marker::PhantomData));
@@ -398,7 +399,10 @@ impl RequestContext {
         &mut self,
         errors: &mut ValidationErrors,
     ) -> Result<Option<D::Output>, Response> {
-        D::resolve(self, errors).await
+        let start = errors.len();
+        let v = D::resolve(self, errors).await;
+        errors.mark_dependency(start);
+        v
     }
 
     /// Runs the dependencies that the route's router and app require.
@@ -488,30 +492,6 @@ impl RequestContext {
         found
     }
 
-    fn raw_values(&self, spec: &ParamSpec) -> Vec<Cow<'_, str>> {
-        match spec.source {
-            Source::Path => self
-                .path_param(spec.name)
-                .map(Cow::Borrowed)
-                .into_iter()
-                .collect(),
-            Source::Query => self.query_values(spec.name).collect(),
-            Source::Header => self.header_values(spec.name).collect(),
-            Source::Cookie => self.cookie(spec.name).into_iter().collect(),
-            Source::Form => self.form_values(spec.name).collect(),
-        }
-    }
-
-    fn last_value(&self, spec: &ParamSpec) -> Option<Cow<'_, str>> {
-        match spec.source {
-            Source::Path => self.path_param(spec.name).map(Cow::Borrowed),
-            Source::Query => self.query_value(spec.name),
-            Source::Header => self.header_values(spec.name).last(),
-            Source::Cookie => self.cookie(spec.name),
-            Source::Form => self.form_value(spec.name).map(Cow::Borrowed),
-        }
-    }
-
     /// The last value of a form field, `None` when it is absent or empty (an
     /// empty value counts as missing, as in FastAPI), once
     /// [`read_form`](Self::read_form) ran.
@@ -584,37 +564,6 @@ impl RequestContext {
         taken.into_iter().map(|(_, f)| f).collect()
     }
 
-    /// A required uploaded file (`missing` at `["body", name]` otherwise).
-    pub fn file_one(
-        &mut self,
-        spec: &ParamSpec,
-        errors: &mut ValidationErrors,
-    ) -> Option<crate::form::UploadFile> {
-        let f = self.take_files(spec.name).into_iter().next();
-        if f.is_none() {
-            errors.push(&loc_of(spec), Value::Null, Invalid::missing());
-        }
-        f
-    }
-
-    /// An optional uploaded file.
-    pub fn file_opt(
-        &mut self,
-        spec: &ParamSpec,
-        _errors: &mut ValidationErrors,
-    ) -> Option<Option<crate::form::UploadFile>> {
-        Some(self.take_files(spec.name).into_iter().next())
-    }
-
-    /// Every file uploaded under one name.
-    pub fn file_list(
-        &mut self,
-        spec: &ParamSpec,
-        _errors: &mut ValidationErrors,
-    ) -> Option<Vec<crate::form::UploadFile>> {
-        Some(self.take_files(spec.name))
-    }
-
     /// Stores an uploaded file read from a multipart body.
     pub(crate) fn push_file(&mut self, name: String, file: crate::form::UploadFile) {
         self.files.push((name, file));
@@ -623,76 +572,6 @@ impl RequestContext {
     /// The request's body limits.
     pub(crate) fn limits(&self) -> BodyLimits {
         self.limits
-    }
-
-    /// A required parameter, or its `default`; a repeated query key gives its last value.
-    pub fn param_one<T: FromParam>(
-        &self,
-        spec: &ParamSpec,
-        default: Option<fn() -> T>,
-        errors: &mut ValidationErrors,
-    ) -> Option<T> {
-        match self.last_value(spec) {
-            Some(raw) => convert_one(spec, &raw, errors),
-            None => match default {
-                Some(f) => Some(f()),
-                None => {
-                    errors.push(&loc_of(spec), Value::Null, Invalid::missing());
-                    None
-                }
-            },
-        }
-    }
-
-    /// An optional parameter: `None` when absent, or its `default`.
-    pub fn param_opt<T: FromParam>(
-        &self,
-        spec: &ParamSpec,
-        default: Option<fn() -> Option<T>>,
-        errors: &mut ValidationErrors,
-    ) -> Option<Option<T>> {
-        match self.last_value(spec) {
-            Some(raw) => convert_one(spec, &raw, errors).map(Some),
-            None => Some(default.and_then(|f| f())),
-        }
-    }
-
-    /// A list parameter: every value of a repeated query key or header.
-    pub fn param_list<T: FromParam>(
-        &self,
-        spec: &ParamSpec,
-        default: Option<fn() -> Vec<T>>,
-        errors: &mut ValidationErrors,
-    ) -> Option<Vec<T>> {
-        let raws = self.raw_values(spec);
-        if raws.is_empty() {
-            return Some(default.map_or_else(Vec::new, |f| f()));
-        }
-        let mut loc = loc_of(spec);
-        let mut out = Vec::with_capacity(raws.len());
-        let before = errors.len();
-        for (i, raw) in raws.iter().enumerate() {
-            match T::from_param(raw) {
-                Ok(v) => out.push(v),
-                Err(e) => {
-                    loc.push(i);
-                    errors.push(&loc, Value::String(raw.to_string()), e);
-                    loc.pop();
-                }
-            }
-        }
-        if errors.len() != before {
-            return None;
-        }
-        match out.check(&spec.constraints) {
-            Ok(()) => Some(out),
-            Err(e) => {
-                let input =
-                    Value::Array(raws.iter().map(|r| Value::String(r.to_string())).collect());
-                errors.push(&loc, input, e);
-                None
-            }
-        }
     }
 
     /// Reads the whole body within the app's limits: 413 when it is larger
@@ -824,27 +703,6 @@ pub fn is_json_content_type(ct: &str) -> bool {
             || suffix.is_some_and(|s| s.eq_ignore_ascii_case("+json")))
 }
 
-fn loc_of(spec: &ParamSpec) -> Loc {
-    let mut loc = Loc::new(spec.source.as_str());
-    loc.push(spec.name);
-    loc
-}
-
-fn convert_one<T: FromParam>(
-    spec: &ParamSpec,
-    raw: &str,
-    errors: &mut ValidationErrors,
-) -> Option<T> {
-    let r = T::from_param(raw).and_then(|v| v.check(&spec.constraints).map(|()| v));
-    match r {
-        Ok(v) => Some(v),
-        Err(e) => {
-            errors.push(&loc_of(spec), Value::String(raw.to_owned()), e);
-            None
-        }
-    }
-}
-
 /// A JSON body read but not yet validated: see [`RequestContext::json_body`].
 #[derive(Debug)]
 pub enum JsonBody<T> {
@@ -881,13 +739,6 @@ impl<T: FromJson> JsonBody<T> {
             }
         }
     }
-}
-
-/// [`JsonBody::finish`] as a free function, for generated code (a type error
-/// then shows once, on the body parameter's type).
-#[doc(hidden)]
-pub fn finish_body<T: FromJson>(body: JsonBody<T>, errors: &mut ValidationErrors) -> Option<T> {
-    body.finish(errors)
 }
 
 #[cfg(test)]

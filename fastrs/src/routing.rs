@@ -15,7 +15,7 @@ use std::sync::Arc;
 use http::{Method, StatusCode};
 
 use crate::dependency::{Dependency, RouteDependency};
-use crate::request::{ParamSpec, RequestContext};
+use crate::request::{ParamSpec, RequestContext, Source};
 use crate::response::Response;
 
 /// A boxed, sendable future of a response.
@@ -32,6 +32,8 @@ pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
 pub struct ParamDoc {
     /// Its declaration.
     pub spec: &'static ParamSpec,
+    /// Where it is read from (OpenAPI's `in`).
+    pub source: Source,
     /// Whether the request must carry it.
     pub required: bool,
     /// The schema of its type.

@@ -800,7 +800,6 @@ fn document_form(op: &mut Operation, strict: bool) {
     macro_rules! spec {
         ($name:literal) => {{
             static SPEC: ParamSpec = ParamSpec {
-                source: Source::Form,
                 name: $name,
                 constraints: Constraints::NONE,
                 description: None,
@@ -819,6 +818,7 @@ fn document_form(op: &mut Operation, strict: bool) {
     ) -> ParamDoc {
         ParamDoc {
             spec,
+            source: Source::Form,
             required,
             schema,
             default,

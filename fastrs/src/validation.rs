@@ -179,9 +179,18 @@ impl Serialize for CtxMap<'_> {
 /// All the errors of one request: FastAPI's `RequestValidationError`.
 ///
 /// Answered as 422 `{"detail": [...]}` unless the app registers its own handler.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct ValidationErrors {
     errors: Vec<ErrorDetail>,
+    /// The ranges of `errors` that dependencies reported (they come first
+    /// when a handler's errors are put in order: [`Self::sort_from`]).
+    dependencies: Vec<(usize, usize)>,
+}
+
+impl PartialEq for ValidationErrors {
+    fn eq(&self, other: &Self) -> bool {
+        self.errors == other.errors
+    }
 }
 
 impl ValidationErrors {
@@ -219,6 +228,49 @@ impl ValidationErrors {
     /// The recorded errors, in the order they were found.
     pub fn errors(&self) -> &[ErrorDetail] {
         &self.errors
+    }
+
+    /// Marks the errors recorded since `start` as a dependency's.
+    pub fn mark_dependency(&mut self, start: usize) {
+        if self.errors.len() > start {
+            self.dependencies.push((start, self.errors.len()));
+        }
+    }
+
+    /// Puts the errors recorded since `start` (one handler's or dependency's
+    /// parameters, extracted in declaration order) in FastAPI's order: its
+    /// dependencies' errors first, then path, query, header, cookie and body
+    /// parameters', each group in declaration order.
+    pub fn sort_from(&mut self, start: usize) {
+        let deps = std::mem::take(&mut self.dependencies);
+        let (inner, outer): (Vec<_>, Vec<_>) = deps.into_iter().partition(|&(s, _)| s >= start);
+        self.dependencies = outer;
+        if self.errors.len() < start + 2 {
+            return;
+        }
+        let rank = |i: usize, e: &ErrorDetail| -> u8 {
+            if inner.iter().any(|&(s, end)| (s..end).contains(&i)) {
+                return 0;
+            }
+            match e.loc.first() {
+                Some(LocItem::Key(k)) => match &**k {
+                    "path" => 1,
+                    "query" => 2,
+                    "header" => 3,
+                    "cookie" => 4,
+                    _ => 5,
+                },
+                _ => 5,
+            }
+        };
+        let mut tail: Vec<(u8, ErrorDetail)> = self
+            .errors
+            .drain(start..)
+            .enumerate()
+            .map(|(i, e)| (rank(start + i, &e), e))
+            .collect();
+        tail.sort_by_key(|(r, _)| *r);
+        self.errors.extend(tail.into_iter().map(|(_, e)| e));
     }
 
     /// Moves the errors of `other` after these.
