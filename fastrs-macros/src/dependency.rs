@@ -48,11 +48,6 @@ fn generate_dependency(func: ItemFn, params: Vec<Param>) -> TokenStream {
     let mut call_fn = func.clone();
     call_fn.sig.ident = format_ident!("call");
     call_fn.vis = syn::Visibility::Public(Default::default());
-    let outer_attrs: Vec<&syn::Attribute> = func
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("allow"))
-        .collect();
     let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
     let ret_err = quote!(return ::core::result::Result::Err(r));
     let Extraction {
@@ -113,7 +108,6 @@ fn generate_dependency(func: ItemFn, params: Vec<Param>) -> TokenStream {
         #vis struct #name;
 
         impl #name {
-            #(#outer_attrs)*
             #call_fn
         }
 

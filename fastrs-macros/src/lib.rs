@@ -41,3 +41,64 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
         Err(e) => e.to_compile_error().into(),
     }
 }
+
+/// Expansion snapshots: `tests/expand/<name>.rs` expanded by the macros of
+/// this crate must equal `tests/expand/<name>.expanded.rs` (what
+/// ARCHITECTURE.md shows). `FASTRS_BLESS=1 cargo test -p fastrs-macros`
+/// rewrites the snapshots after a deliberate change.
+#[cfg(test)]
+mod expand_snapshots {
+    use quote::ToTokens;
+
+    fn expand_file(source: &str) -> String {
+        let file = syn::parse_file(source).expect("the input parses");
+        let mut out = proc_macro2::TokenStream::new();
+        for item in file.items {
+            let syn::Item::Fn(mut f) = item else {
+                out.extend(item.into_token_stream());
+                continue;
+            };
+            let i = f
+                .attrs
+                .iter()
+                .position(|a| a.path().get_ident().is_some_and(|i| i != "doc"))
+                .expect("a macro attribute");
+            let attr = f.attrs.remove(i);
+            let name = attr.path().get_ident().unwrap().to_string();
+            let args = match attr.meta {
+                syn::Meta::List(l) => l.tokens,
+                _ => proc_macro2::TokenStream::new(),
+            };
+            let item = f.into_token_stream();
+            out.extend(match name.as_str() {
+                "dependency" => crate::dependency::expand_dependency(args, item),
+                method => crate::route::expand(method, args, item),
+            });
+        }
+        let file = syn::parse2::<syn::File>(out).expect("the expansion parses");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn expansions_match_their_snapshots() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expand");
+        let bless = std::env::var_os("FASTRS_BLESS").is_some();
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            if !name.ends_with(".rs") || name.ends_with(".expanded.rs") {
+                continue;
+            }
+            let got = expand_file(&std::fs::read_to_string(&path).unwrap());
+            let snap = dir.join(name.replace(".rs", ".expanded.rs"));
+            if bless {
+                std::fs::write(&snap, &got).unwrap();
+            }
+            let want = std::fs::read_to_string(&snap).unwrap_or_default();
+            assert_eq!(got, want, "{name} expands differently from its snapshot");
+            checked += 1;
+        }
+        assert!(checked >= 2, "no expansion snapshots found");
+    }
+}

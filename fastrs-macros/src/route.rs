@@ -291,11 +291,6 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
     let mut handler = func.clone();
     handler.sig.ident = format_ident!("handler");
     handler.vis = syn::Visibility::Public(Default::default());
-    let outer_attrs: Vec<&syn::Attribute> = func
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc") || a.path().is_ident("allow"))
-        .collect();
 
     let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
     let ret_err = quote!(return r);
@@ -384,7 +379,6 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
         #vis struct #name;
 
         impl #name {
-            #(#outer_attrs)*
             #handler
         }
 
