@@ -19,6 +19,8 @@ pub const CONSTRAINTS: &[&str] = &[
     "min_length",
     "max_length",
     "pattern",
+    "max_digits",
+    "decimal_places",
 ];
 
 /// `name`, `name = expr`.
@@ -100,6 +102,8 @@ pub struct FieldOpts {
     pub min_length: Option<(usize, Span)>,
     pub max_length: Option<(usize, Span)>,
     pub pattern: Option<LitStr>,
+    pub max_digits: Option<(usize, Span)>,
+    pub decimal_places: Option<(usize, Span)>,
     /// `Some(None)`: bare `default` (the type's Default).
     pub default: Option<Option<Expr>>,
     pub alias: Option<LitStr>,
@@ -155,7 +159,7 @@ impl FieldOpts {
                     };
                     *slot = Some((n, span));
                 }
-                "min_length" | "max_length" => {
+                "min_length" | "max_length" | "max_digits" | "decimal_places" => {
                     let Some(v) = value.as_ref() else {
                         need(errors, "<length>");
                         continue;
@@ -164,10 +168,11 @@ impl FieldOpts {
                         errors.at(v, format!("`{key}` takes a non-negative integer literal"));
                         continue;
                     };
-                    if key == "min_length" {
-                        out.min_length = Some((n, span));
-                    } else {
-                        out.max_length = Some((n, span));
+                    match key.as_str() {
+                        "min_length" => out.min_length = Some((n, span)),
+                        "max_length" => out.max_length = Some((n, span)),
+                        "max_digits" => out.max_digits = Some((n, span)),
+                        _ => out.decimal_places = Some((n, span)),
                     }
                 }
                 "pattern" | "alias" | "description" => {
@@ -280,6 +285,14 @@ impl FieldOpts {
             b(&self.multiple_of),
         );
         let (minl, maxl) = (l(&self.min_length), l(&self.max_length));
+        let d = |n: &Option<(usize, Span)>| match n {
+            Some((n, _)) => {
+                let n = *n as u32;
+                quote!(::core::option::Option::Some(#n))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let (maxd, places) = (d(&self.max_digits), d(&self.decimal_places));
         let pattern = match pattern_static {
             Some(p) => quote!(::core::option::Option::Some(&#p)),
             None => quote!(::core::option::Option::None),
@@ -288,6 +301,7 @@ impl FieldOpts {
             ::fastrs::Constraints {
                 gt: #gt, ge: #ge, lt: #lt, le: #le, multiple_of: #m,
                 min_length: #minl, max_length: #maxl, pattern: #pattern,
+                max_digits: #maxd, decimal_places: #places,
             }
         }
     }
