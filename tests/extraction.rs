@@ -34,7 +34,11 @@ type Port = Option<u16>;
 type ItemId = i64;
 
 #[get("/lists")]
-async fn lists(q: Tags, #[header] x_token: Option<Vec<String>>, n: Option<Vec<i64>>) -> Json<Value> {
+async fn lists(
+    q: Tags,
+    #[header] x_token: Option<Vec<String>>,
+    n: Option<Vec<i64>>,
+) -> Json<Value> {
     Json(json!({"q": q, "x_token": x_token, "n": n}))
 }
 
@@ -52,11 +56,11 @@ async fn color_path(color: Color) -> Json<Value> {
 async fn widths(
     #[query(default = 7)] a: u8,
     #[query(default = 0)] b: u32,
-    #[query(default = -5)] c: i64,
+    #[query(default = -5)] c: i128,
     #[query(default = 1.5)] d: f32,
     e: Port,
 ) -> Json<Value> {
-    Json(json!({"a": a, "b": b, "c": c, "d": d, "e": e}))
+    Json(json!({"a": a, "b": b, "c": i64::try_from(c).ok(), "d": d, "e": e}))
 }
 
 #[dependency]
@@ -119,11 +123,18 @@ fn inferred_sources_are_documented_where_the_types_say() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| (p["name"].as_str().unwrap().into(), p["in"].as_str().unwrap().into()))
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().into(),
+                    p["in"].as_str().unwrap().into(),
+                )
+            })
             .collect()
     };
     let own = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     };
     assert_eq!(
         params("/colors"),
@@ -131,14 +142,28 @@ fn inferred_sources_are_documented_where_the_types_say() {
     );
     assert_eq!(params("/colors/{color}"), own(&[("color", "path")]));
     let of_order = params("/order/{item_id}");
-    for p in [("item_id", "path"), ("q", "query"), ("skip", "query"), ("x-n", "header"), ("x-page", "header"), ("c", "cookie")] {
-        assert!(of_order.contains(&(p.0.into(), p.1.into())), "{p:?} in {of_order:?}");
+    for p in [
+        ("item_id", "path"),
+        ("q", "query"),
+        ("skip", "query"),
+        ("x-n", "header"),
+        ("x-page", "header"),
+        ("c", "cookie"),
+    ] {
+        assert!(
+            of_order.contains(&(p.0.into(), p.1.into())),
+            "{p:?} in {of_order:?}"
+        );
     }
     // `Vec` parameters document the default `[]`; `Option<Vec>` none.
     let of_lists = &doc["paths"]["/lists"]["get"]["parameters"];
     assert_eq!(of_lists[0]["name"], "q");
     assert_eq!(of_lists[0]["required"], false);
-    assert!(of_lists[0]["schema"].get("default").is_none(), "{}", of_lists[0]);
+    assert!(
+        of_lists[0]["schema"].get("default").is_none(),
+        "{}",
+        of_lists[0]
+    );
     // The body stays the JSON body.
     assert!(doc["paths"]["/body_first"]["post"]["requestBody"].is_object());
 }

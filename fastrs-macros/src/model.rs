@@ -251,10 +251,13 @@ fn expand_struct(
                     #(#schema_props)*
                     let mut __schema = ::fastrs::serde_json::Map::new();
                     __schema.insert(::std::string::String::from("properties"), ::fastrs::serde_json::Value::Object(__props));
-                    __schema.insert(
-                        ::std::string::String::from("required"),
-                        ::fastrs::serde_json::json!([#(#required),*]),
-                    );
+                    let __required: &[&str] = &[#(#required),*];
+                    if !__required.is_empty() {
+                        __schema.insert(
+                            ::std::string::String::from("required"),
+                            ::fastrs::serde_json::json!(__required),
+                        );
+                    }
                     __schema.insert(::std::string::String::from("title"), ::fastrs::serde_json::Value::from(#name_str));
                     __schema.insert(::std::string::String::from("type"), ::fastrs::serde_json::Value::from("object"));
                     #model_doc

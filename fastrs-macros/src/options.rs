@@ -19,6 +19,8 @@ pub const CONSTRAINTS: &[&str] = &[
     "min_length",
     "max_length",
     "pattern",
+    "max_digits",
+    "decimal_places",
 ];
 
 /// `name`, `name = expr`.
@@ -100,6 +102,8 @@ pub struct FieldOpts {
     pub min_length: Option<(usize, Span)>,
     pub max_length: Option<(usize, Span)>,
     pub pattern: Option<LitStr>,
+    pub max_digits: Option<(usize, Span)>,
+    pub decimal_places: Option<(usize, Span)>,
     /// `Some(None)`: bare `default` (the type's Default).
     pub default: Option<Option<Expr>>,
     pub alias: Option<LitStr>,
@@ -161,7 +165,7 @@ impl FieldOpts {
                     };
                     *slot = Some((n, span));
                 }
-                "min_length" | "max_length" => {
+                "min_length" | "max_length" | "max_digits" | "decimal_places" => {
                     let Some(v) = value.as_ref() else {
                         need(errors, "<length>");
                         continue;
@@ -170,10 +174,11 @@ impl FieldOpts {
                         errors.at(v, format!("`{key}` takes a non-negative integer literal"));
                         continue;
                     };
-                    if key == "min_length" {
-                        out.min_length = Some((n, span));
-                    } else {
-                        out.max_length = Some((n, span));
+                    match key.as_str() {
+                        "min_length" => out.min_length = Some((n, span)),
+                        "max_length" => out.max_length = Some((n, span)),
+                        "max_digits" => out.max_digits = Some((n, span)),
+                        _ => out.decimal_places = Some((n, span)),
                     }
                 }
                 "pattern" | "alias" | "description" => {
@@ -279,36 +284,43 @@ impl FieldOpts {
 
     /// `::fastrs::Constraints { … }`, usable in a static.
     pub fn constraints(&self, pattern_static: Option<&Ident>) -> TokenStream {
-        let b = |n: &Option<(Num, Span)>| match n {
-            Some((Num::Int(i), _)) => {
-                quote!(::core::option::Option::Some(::fastrs::Bound::Int(#i)))
-            }
-            Some((Num::Float(f), _)) => {
-                quote!(::core::option::Option::Some(::fastrs::Bound::Float(#f)))
-            }
-            None => quote!(::core::option::Option::None),
+        let bound = |n: &Option<(Num, Span)>| match n {
+            Some((Num::Int(i), _)) => Some(quote!(::fastrs::Bound::Int(#i))),
+            Some((Num::Float(f), _)) => Some(quote!(::fastrs::Bound::Float(#f))),
+            None => None,
         };
-        let l = |n: &Option<(usize, Span)>| match n {
-            Some((n, _)) => quote!(::core::option::Option::Some(#n)),
-            None => quote!(::core::option::Option::None),
+        let count = |n: &Option<(usize, Span)>| n.as_ref().map(|(n, _)| quote!(#n));
+        let digits = |n: &Option<(usize, Span)>| {
+            n.as_ref().map(|(n, _)| {
+                let n = *n as u32;
+                quote!(#n)
+            })
         };
-        let (gt, ge, lt, le, m) = (
-            b(&self.gt),
-            b(&self.ge),
-            b(&self.lt),
-            b(&self.le),
-            b(&self.multiple_of),
-        );
-        let (minl, maxl) = (l(&self.min_length), l(&self.max_length));
-        let pattern = match pattern_static {
-            Some(p) => quote!(::core::option::Option::Some(&#p)),
-            None => quote!(::core::option::Option::None),
-        };
+        // Only the constraints given are written; the rest come from `NONE`.
+        let given = [
+            ("gt", bound(&self.gt)),
+            ("ge", bound(&self.ge)),
+            ("lt", bound(&self.lt)),
+            ("le", bound(&self.le)),
+            ("multiple_of", bound(&self.multiple_of)),
+            ("min_length", count(&self.min_length)),
+            ("max_length", count(&self.max_length)),
+            ("pattern", pattern_static.map(|p| quote!(&#p))),
+            ("max_digits", digits(&self.max_digits)),
+            ("decimal_places", digits(&self.decimal_places)),
+        ];
+        let fields: Vec<TokenStream> = given
+            .into_iter()
+            .filter_map(|(name, v)| {
+                let name = Ident::new(name, Span::call_site());
+                v.map(|v| quote!(#name: ::core::option::Option::Some(#v),))
+            })
+            .collect();
+        if fields.is_empty() {
+            return quote!(::fastrs::Constraints::NONE);
+        }
         quote! {
-            ::fastrs::Constraints {
-                gt: #gt, ge: #ge, lt: #lt, le: #le, multiple_of: #m,
-                min_length: #minl, max_length: #maxl, pattern: #pattern,
-            }
+            ::fastrs::Constraints { #(#fields)* ..::fastrs::Constraints::NONE }
         }
     }
 

@@ -113,6 +113,10 @@ pub struct Constraints {
     pub max_length: Option<usize>,
     /// A regular expression a string must contain a match of.
     pub pattern: Option<&'static Pattern>,
+    /// Most digits of a decimal in total (Pydantic's `max_digits`).
+    pub max_digits: Option<u32>,
+    /// Most digits of a decimal after the point (Pydantic's `decimal_places`).
+    pub decimal_places: Option<u32>,
 }
 
 impl Constraints {
@@ -126,6 +130,8 @@ impl Constraints {
         min_length: None,
         max_length: None,
         pattern: None,
+        max_digits: None,
+        decimal_places: None,
     };
 
     /// Whether no constraint is set.
@@ -138,6 +144,8 @@ impl Constraints {
             && self.min_length.is_none()
             && self.max_length.is_none()
             && self.pattern.is_none()
+            && self.max_digits.is_none()
+            && self.decimal_places.is_none()
     }
 }
 

@@ -242,7 +242,7 @@ pub fn parse_bool(raw: &str) -> Result<bool, Invalid> {
     }
 }
 
-fn int_in_range<T: TryFrom<i128> + Into<i128> + Bounded>(v: i128) -> Result<T, Invalid> {
+pub(crate) fn int_in_range<T: TryFrom<i128> + Into<i128> + Bounded>(v: i128) -> Result<T, Invalid> {
     T::try_from(v).map_err(|_| {
         if v < T::MIN.into() {
             let b = crate::constraints::Bound::Int(T::MIN.into()).to_json();
@@ -292,7 +292,7 @@ fn int_from_json<T: TryFrom<i128> + Into<i128> + Bounded>(v: &Value) -> Result<T
 }
 
 /// A JSON value as an integer before the Rust type's range is applied.
-fn wide_int_from_json(v: &Value) -> Result<i128, Invalid> {
+pub(crate) fn wide_int_from_json(v: &Value) -> Result<i128, Invalid> {
     match v {
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
@@ -309,7 +309,7 @@ fn wide_int_from_json(v: &Value) -> Result<i128, Invalid> {
     }
 }
 
-fn float_from_json(v: &Value) -> Result<f64, Invalid> {
+pub(crate) fn float_from_json(v: &Value) -> Result<f64, Invalid> {
     match v {
         Value::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
         Value::String(s) => parse_float(s),

@@ -82,7 +82,7 @@ pub use response::{Html, IntoResponse, Json, NoContent, PlainText, Response};
 pub use routing::{Endpoint, Route, Router};
 pub use server::serve;
 pub use testclient::{TestClient, TestResponse};
-pub use types::Email;
+pub use types::{Bytes, Email};
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
 pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
@@ -92,6 +92,12 @@ pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+/// `rust_decimal::Decimal` is a parameter and model type (feature `decimal`).
+#[cfg(feature = "decimal")]
+pub use rust_decimal;
+/// `uuid::Uuid` is a parameter and model type (feature `uuid`).
+#[cfg(feature = "uuid")]
+pub use uuid;
 /// Crates the generated code and users' signatures refer to.
 pub use {chrono, cookie, http, schemars, serde, serde_json};
 

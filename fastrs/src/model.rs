@@ -129,28 +129,34 @@ pub fn field_schema(
     example: Option<&str>,
 ) -> schemars::Schema {
     use crate::constraints::Bound;
+    // A decimal's bounds go into its number branch (Pydantic's `anyOf`).
+    let decimal = crate::types::schema::decimal_field_schema(&mut schema, constraints);
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
     let num = |b: Bound| b.to_json();
     let obj = schema.ensure_object();
     let bare_ref = obj.len() == 1 && obj.contains_key("$ref");
+    let numeric = [
+        ("exclusiveMinimum", constraints.gt),
+        ("minimum", constraints.ge),
+        ("exclusiveMaximum", constraints.lt),
+        ("maximum", constraints.le),
+        ("multipleOf", constraints.multiple_of),
+    ];
+    for (key, b) in numeric {
+        let Some(b) = b else { continue };
+        // A decimal's bounds go into the number branch of its `anyOf`.
+        let target = match obj.get_mut("anyOf") {
+            Some(Value::Array(any)) if decimal => match any.first_mut() {
+                Some(Value::Object(n)) => n,
+                _ => continue,
+            },
+            _ => &mut *obj,
+        };
+        target.insert(key.to_owned(), num(b));
+    }
     let mut put = |k: &str, v: Value| {
         obj.insert(k.to_owned(), v);
     };
-    if let Some(b) = constraints.gt {
-        put("exclusiveMinimum", num(b));
-    }
-    if let Some(b) = constraints.ge {
-        put("minimum", num(b));
-    }
-    if let Some(b) = constraints.lt {
-        put("exclusiveMaximum", num(b));
-    }
-    if let Some(b) = constraints.le {
-        put("maximum", num(b));
-    }
-    if let Some(b) = constraints.multiple_of {
-        put("multipleOf", num(b));
-    }
     let (min_key, max_key) = if is_array {
         ("minItems", "maxItems")
     } else {

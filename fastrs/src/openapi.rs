@@ -454,6 +454,7 @@ fn normalize(v: &mut Value) {
     match v {
         Value::Array(items) => items.iter_mut().for_each(normalize),
         Value::Object(m) => {
+            crate::types::schema::pydantic_schema(m);
             if m.get("format")
                 .and_then(Value::as_str)
                 .is_some_and(|f| NUMBER_FORMATS.contains(&f))

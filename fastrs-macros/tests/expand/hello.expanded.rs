@@ -61,16 +61,7 @@ impl ::fastrs::Endpoint for read_item {
         static __P_ITEM_ID: ::fastrs::extract::Declared<i64> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "item_id",
-                constraints: ::fastrs::Constraints {
-                    gt: ::core::option::Option::None,
-                    ge: ::core::option::Option::None,
-                    lt: ::core::option::Option::None,
-                    le: ::core::option::Option::None,
-                    multiple_of: ::core::option::Option::None,
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                constraints: ::fastrs::Constraints::NONE,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -82,16 +73,7 @@ impl ::fastrs::Endpoint for read_item {
         static __P_Q: ::fastrs::extract::Declared<Option<String>> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "q",
-                constraints: ::fastrs::Constraints {
-                    gt: ::core::option::Option::None,
-                    ge: ::core::option::Option::None,
-                    lt: ::core::option::Option::None,
-                    le: ::core::option::Option::None,
-                    multiple_of: ::core::option::Option::None,
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                constraints: ::fastrs::Constraints::NONE,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,

@@ -19,16 +19,7 @@ impl ::fastrs::Dependency for get_db {
             static __P_POOL: ::fastrs::extract::Declared<State<Db>> = ::fastrs::extract::Declared {
                 spec: ::fastrs::ParamSpec {
                     name: "pool",
-                    constraints: ::fastrs::Constraints {
-                        gt: ::core::option::Option::None,
-                        ge: ::core::option::Option::None,
-                        lt: ::core::option::Option::None,
-                        le: ::core::option::Option::None,
-                        multiple_of: ::core::option::Option::None,
-                        min_length: ::core::option::Option::None,
-                        max_length: ::core::option::Option::None,
-                        pattern: ::core::option::Option::None,
-                    },
+                    constraints: ::fastrs::Constraints::NONE,
                     description: ::core::option::Option::None,
                     example: ::core::option::Option::None,
                     deprecated: false,
@@ -80,16 +71,7 @@ impl ::fastrs::Dependency for get_db {
         static __P_POOL: ::fastrs::extract::Declared<State<Db>> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "pool",
-                constraints: ::fastrs::Constraints {
-                    gt: ::core::option::Option::None,
-                    ge: ::core::option::Option::None,
-                    lt: ::core::option::Option::None,
-                    le: ::core::option::Option::None,
-                    multiple_of: ::core::option::Option::None,
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                constraints: ::fastrs::Constraints::NONE,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -125,14 +107,8 @@ impl ::fastrs::Endpoint for list_users {
             spec: ::fastrs::ParamSpec {
                 name: "skip",
                 constraints: ::fastrs::Constraints {
-                    gt: ::core::option::Option::None,
                     ge: ::core::option::Option::Some(::fastrs::Bound::Int(0i128)),
-                    lt: ::core::option::Option::None,
-                    le: ::core::option::Option::None,
-                    multiple_of: ::core::option::Option::None,
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
+                    ..::fastrs::Constraints::NONE
                 },
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
@@ -148,14 +124,9 @@ impl ::fastrs::Endpoint for list_users {
             spec: ::fastrs::ParamSpec {
                 name: "limit",
                 constraints: ::fastrs::Constraints {
-                    gt: ::core::option::Option::None,
                     ge: ::core::option::Option::Some(::fastrs::Bound::Int(1i128)),
-                    lt: ::core::option::Option::None,
                     le: ::core::option::Option::Some(::fastrs::Bound::Int(100i128)),
-                    multiple_of: ::core::option::Option::None,
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
+                    ..::fastrs::Constraints::NONE
                 },
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
@@ -170,16 +141,7 @@ impl ::fastrs::Endpoint for list_users {
         static __P_DB: ::fastrs::extract::Declared<Depends<get_db>> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "db",
-                constraints: ::fastrs::Constraints {
-                    gt: ::core::option::Option::None,
-                    ge: ::core::option::Option::None,
-                    lt: ::core::option::Option::None,
-                    le: ::core::option::Option::None,
-                    multiple_of: ::core::option::Option::None,
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                constraints: ::fastrs::Constraints::NONE,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,

@@ -5,6 +5,30 @@
 //! chrono's `DateTime<Utc>`, read from RFC 3339 text, a date, or a Unix
 //! timestamp, as Pydantic's lax mode reads them.
 
+pub mod bytes;
+pub mod collections;
+pub mod datetime;
+#[cfg(feature = "decimal")]
+pub mod decimal;
+pub mod ints;
+pub mod schema;
+#[cfg(feature = "uuid")]
+pub mod uuid;
+
+/// The pattern Pydantic gives a decimal's string form in JSON Schema.
+#[cfg(feature = "decimal")]
+pub(crate) fn decimal_pattern(c: &Constraints) -> String {
+    decimal::schema_pattern(c)
+}
+
+/// The pattern Pydantic gives a decimal's string form in JSON Schema.
+#[cfg(not(feature = "decimal"))]
+pub(crate) fn decimal_pattern(_: &Constraints) -> String {
+    String::new()
+}
+
+pub use self::bytes::Bytes;
+
 use std::fmt;
 use std::ops::Deref;
 

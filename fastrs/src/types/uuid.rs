@@ -1,0 +1,84 @@
+//! `uuid::Uuid`: Pydantic's `UUID` (feature `uuid`, on by default).
+//!
+//! Pydantic parses UUID strings with the Rust `uuid` crate, so its error
+//! reasons are that crate's: a string that does not parse is `uuid_parsing`
+//! with the crate's message in `ctx.error`; any other JSON value is
+//! `uuid_type`. Hyphenated, simple, braced and `urn:uuid:` forms are accepted;
+//! the value is written hyphenated in lower case, as Python's `str(uuid)`.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::constraints::{Check, Constraints};
+use crate::lax::{record, FromJson, FromParam};
+use crate::validation::{Invalid, Loc, ValidationErrors};
+
+/// Pydantic's reading of a UUID string.
+///
+/// ```
+/// use fastrs::FromParam;
+/// let e = fastrs::uuid::Uuid::from_param("abc").unwrap_err();
+/// assert_eq!(e.kind, "uuid_parsing");
+/// ```
+pub fn parse_uuid(s: &str) -> Result<Uuid, Invalid> {
+    Uuid::parse_str(s).map_err(|e| {
+        let reason = e.to_string();
+        Invalid::new(
+            "uuid_parsing",
+            crate::constraints::join(&["Input should be a valid UUID, ", &reason]),
+        )
+        .with_ctx("error", reason)
+    })
+}
+
+fn uuid_type() -> Invalid {
+    Invalid::new(
+        "uuid_type",
+        "UUID input should be a string, bytes or UUID object",
+    )
+}
+
+struct UuidVisitor;
+
+impl de::Visitor<'_> for UuidVisitor {
+    type Value = Uuid;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a UUID string")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Uuid, E> {
+        parse_uuid(s).map_err(|e| E::custom(e.msg))
+    }
+}
+
+impl FromParam for Uuid {
+    fn from_param(raw: &str) -> Result<Self, Invalid> {
+        parse_uuid(raw)
+    }
+}
+
+impl FromJson for Uuid {
+    fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(UuidVisitor)
+    }
+    fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self> {
+        let r = match v {
+            Value::String(s) => parse_uuid(s),
+            _ => Err(uuid_type()),
+        };
+        record(r, v, loc, errors)
+    }
+}
+
+impl Check for Uuid {
+    fn check(&self, _: &Constraints) -> Result<(), Invalid> {
+        Ok(())
+    }
+}
+
+/// Without an attribute, a query parameter (FastAPI's inference).
+impl crate::extract::Param for Uuid {
+    type Source = crate::extract::Query;
+}
