@@ -42,33 +42,29 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-pub mod background;
 pub mod body;
-pub mod constraints;
-pub mod cors;
-pub mod dependency;
-pub mod docs;
-pub mod email;
 pub mod exception;
 pub mod extract;
-pub mod form;
-pub mod gzip;
 pub mod http_error;
-pub mod json_error;
-pub mod lax;
 pub mod lifespan;
 pub mod middleware;
-pub mod model;
 pub mod openapi;
-pub mod request;
 pub mod response;
 pub mod routing;
-pub mod security;
 pub mod server;
 pub mod testclient;
-pub mod trusted_host;
-pub mod types;
-pub mod validation;
+pub mod validate;
+
+// Each concept keeps its short path (`fastrs::lax`, `fastrs::security`…);
+// the folders above show where it sits in the flow.
+#[doc(no_inline)]
+pub use extract::{background, dependency, form, request, security};
+#[doc(no_inline)]
+pub use middleware::{cors, gzip, trusted_host};
+#[doc(no_inline)]
+pub use openapi::docs;
+#[doc(no_inline)]
+pub use validate::{constraints, email, json_error, lax, model, types, validation};
 
 pub use app::{App, AppService, Handling};
 pub use body::Body;

@@ -72,8 +72,14 @@ use crate::response::Response;
 use crate::routing::Operation;
 use crate::validation::ValidationErrors;
 
+pub mod background;
 mod body;
+pub mod dependency;
+pub mod form;
+mod infer;
 mod params;
+pub mod request;
+pub mod security;
 
 pub use body::{Body, File, FileValue};
 pub use params::{Cookie, Form, Header, ParamValue, Path, Query, RawValues};
@@ -145,52 +151,6 @@ pub trait Extract<T>: Sized + 'static {
 pub trait Param: Sized {
     /// The source that reads it.
     type Source: Extract<Self>;
-}
-
-impl<T: Param> Param for Option<T>
-where
-    T::Source: Extract<Option<T>>,
-{
-    type Source = T::Source;
-}
-
-impl<T: Param> Param for Vec<T>
-where
-    T::Source: Extract<Vec<T>>,
-{
-    type Source = T::Source;
-}
-
-/// `impl Param for T { type Source = Query; }` for each type: the scalars
-/// FastAPI reads from the query string when no attribute says otherwise.
-macro_rules! query_params {
-    ($($t:ty),* $(,)?) => {$(
-        impl Param for $t {
-            type Source = Query;
-        }
-    )*};
-}
-query_params!(
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    u64,
-    isize,
-    usize,
-    f32,
-    f64,
-    bool,
-    String,
-    crate::types::Email,
-    chrono::DateTime<chrono::Utc>,
-);
-
-impl Param for Value {
-    type Source = Body;
 }
 
 /// What the generated code calls besides the traits; not a public API.

@@ -77,8 +77,3 @@ impl Check for Uuid {
         Ok(())
     }
 }
-
-/// Without an attribute, a query parameter (FastAPI's inference).
-impl crate::extract::Param for Uuid {
-    type Source = crate::extract::Query;
-}

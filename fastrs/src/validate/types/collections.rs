@@ -204,35 +204,3 @@ impl<T> Check for BTreeSet<T> {
         Ok(())
     }
 }
-
-/// Without an attribute, the JSON body (FastAPI's inference).
-impl<K, V, H> crate::extract::Param for HashMap<K, V, H>
-where
-    Self: FromJson + Send + 'static,
-{
-    type Source = crate::extract::Body;
-}
-
-/// Without an attribute, the JSON body (FastAPI's inference).
-impl<K, V> crate::extract::Param for BTreeMap<K, V>
-where
-    Self: FromJson + Send + 'static,
-{
-    type Source = crate::extract::Body;
-}
-
-/// Without an attribute, the JSON body (FastAPI's inference).
-impl<T, H> crate::extract::Param for HashSet<T, H>
-where
-    Self: FromJson + Send + 'static,
-{
-    type Source = crate::extract::Body;
-}
-
-/// Without an attribute, the JSON body (FastAPI's inference).
-impl<T> crate::extract::Param for BTreeSet<T>
-where
-    Self: FromJson + Send + 'static,
-{
-    type Source = crate::extract::Body;
-}

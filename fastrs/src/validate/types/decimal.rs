@@ -267,8 +267,3 @@ pub(crate) fn schema_pattern(c: &Constraints) -> String {
         _ => r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$".to_owned(),
     }
 }
-
-/// Without an attribute, a query parameter (FastAPI's inference).
-impl crate::extract::Param for Decimal {
-    type Source = crate::extract::Query;
-}

@@ -6,6 +6,10 @@
 //! response. As in Starlette, the middleware added last is the outermost. Any `tower` layer can also wrap
 //! the app, since [`AppService`](crate::AppService) is a `tower::Service`.
 
+pub mod cors;
+pub mod gzip;
+pub mod trusted_host;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -10,6 +10,8 @@
 //! served from memory. Schemas come from schemars, with definitions placed
 //! under `#/components/schemas`.
 
+pub mod docs;
+
 use http::StatusCode;
 use schemars::generate::SchemaSettings;
 use serde::Serialize;

@@ -546,7 +546,7 @@ fn match_number(s: &[u32], start: usize) -> Option<(usize, bool)> {
 mod tests {
     use super::*;
 
-    const FIXTURE: &str = include_str!("../../tests/fixtures/python_json_errors.json");
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/python_json_errors.json");
 
     fn expected_error(v: &serde_json::Value) -> Option<PythonJsonError> {
         if v.is_null() {

@@ -95,8 +95,3 @@ impl Check for Bytes {
         Ok(())
     }
 }
-
-/// Without an attribute, a query parameter (FastAPI's inference).
-impl crate::extract::Param for Bytes {
-    type Source = crate::extract::Query;
-}

@@ -153,13 +153,3 @@ impl Check for u128 {
         }
     }
 }
-
-/// Without an attribute, a query parameter (FastAPI's inference).
-impl crate::extract::Param for i128 {
-    type Source = crate::extract::Query;
-}
-
-/// Without an attribute, a query parameter (FastAPI's inference).
-impl crate::extract::Param for u128 {
-    type Source = crate::extract::Query;
-}

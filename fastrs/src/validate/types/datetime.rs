@@ -344,9 +344,6 @@ macro_rules! via_value {
                 Ok(())
             }
         }
-        impl crate::extract::Param for $t {
-            type Source = crate::extract::Query;
-        }
     };
 }
 

@@ -1839,7 +1839,7 @@ mod tests {
     use super::*;
 
     /// Pydantic's verdicts, recorded by `tests/fixtures/record_emails.py`.
-    const FIXTURE: &str = include_str!("../../tests/fixtures/emails.json");
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/emails.json");
 
     #[test]
     fn matches_pydantic_fixture() {

@@ -1,0 +1,16 @@
+//! Validation: Pydantic's rules, in Rust.
+//!
+//! Everything that turns raw input into typed values or reports why it
+//! cannot: the lax conversions (`lax`), constraints (`constraints`), models
+//! (`model`), the value types (`types`: email, dates, uuid, decimal,
+//! collections…), and the error list with its 422 body (`validation`), plus
+//! the ports of Python's `json` errors and email-validator that keep the
+//! messages identical. Nothing here knows about requests: `extract` uses it.
+
+pub mod constraints;
+pub mod email;
+pub mod json_error;
+pub mod lax;
+pub mod model;
+pub mod types;
+pub mod validation;
