@@ -23,7 +23,7 @@ use http_body::Body as _;
 use crate::body::{BoxError, RequestBody};
 use crate::dependency::RouteDependencies;
 use crate::http_error::HttpError;
-use crate::request::{BodyLimits, PathParams, RequestContext};
+use crate::request::{BodyLimits, PathParams, RequestContext, RouteScope};
 use crate::response::{IntoResponse, Response};
 use crate::routing::{Endpoint, Handler, Route, Router};
 
@@ -444,14 +444,13 @@ struct PathEntry {
 struct MethodEntry {
     method: Method,
     handler: Handler,
-    dependencies: Option<RouteDependencies>,
+    scope: Arc<RouteScope>,
     needs_completion: bool,
 }
 
 struct Inner {
     router: matchit::Router<usize>,
     paths: Vec<PathEntry>,
-    limits: BodyLimits,
     redirect_slashes: bool,
     state: Arc<http::Extensions>,
     app: App,
@@ -462,6 +461,7 @@ impl Inner {
         let mut router = matchit::Router::new();
         let mut paths: Vec<PathEntry> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
+        let state = Arc::new(app.state.clone());
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
                 if let Err(e) = router.insert(r.path.clone(), paths.len()) {
@@ -492,7 +492,7 @@ impl Inner {
             entry.methods.push(MethodEntry {
                 method: r.method.clone(),
                 handler: r.handler.clone(),
-                dependencies: deps,
+                scope: Arc::new(RouteScope::new(state.clone(), deps, app.limits)),
                 needs_completion,
             });
         }
@@ -507,9 +507,8 @@ impl Inner {
         Inner {
             router,
             paths,
-            limits: app.limits,
             redirect_slashes: app.redirect_slashes,
-            state: Arc::new(app.state.clone()),
+            state,
             app,
         }
     }
@@ -789,9 +788,7 @@ impl AppService {
             parts,
             body,
             params,
-            inner.limits,
-            inner.state.clone(),
-            target.dependencies.clone(),
+            target.scope.clone(),
             completion.clone(),
         );
         Started::Running {

@@ -15,6 +15,10 @@ use http_body_util::BodyStream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use crate::http_error::HttpError;
+use std::borrow::Cow;
+
+use http::header::CONTENT_TYPE;
+
 use crate::request::RequestContext;
 use crate::response::{IntoResponse, Response};
 
@@ -86,19 +90,99 @@ impl schemars::JsonSchema for UploadFile {
     }
 }
 
+/// A form body once read: its text fields and its spooled files, in order.
+#[derive(Debug, Default)]
+pub struct FormData {
+    fields: Vec<(String, String)>,
+    files: Vec<(String, UploadFile)>,
+}
+
+impl RequestContext {
+    /// Reads an `application/x-www-form-urlencoded` body (or a
+    /// `multipart/form-data` one, files spooled to disk) for the form
+    /// parameters, once; any other content type gives no fields (so required
+    /// ones are missing).
+    pub async fn read_form(&mut self) -> Result<(), Response> {
+        if self.form.is_some() {
+            return Ok(());
+        }
+        let content_type = self
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let mut form = Box::<FormData>::default();
+        if mime == "multipart/form-data" {
+            read_multipart(self, &content_type, &mut form).await?;
+        } else {
+            let bytes = self
+                .read_body()
+                .await
+                .map_err(IntoResponse::into_response)?;
+            if mime == "application/x-www-form-urlencoded" {
+                form.fields = form_urlencoded::parse(&bytes).into_owned().collect();
+            }
+        }
+        self.form = Some(form);
+        Ok(())
+    }
+
+    fn form_fields(&self) -> &[(String, String)] {
+        self.form.as_deref().map_or(&[], |f| &f.fields)
+    }
+
+    /// The last value of a form field, `None` when it is absent or empty (an
+    /// empty value counts as missing, as in FastAPI), once
+    /// [`read_form`](Self::read_form) ran.
+    pub fn form_value(&self, name: &str) -> Option<&str> {
+        self.form_fields()
+            .iter()
+            .rfind(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The non-empty values of a repeated form field, in order.
+    pub fn form_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        self.form_fields()
+            .iter()
+            .filter(move |(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| Cow::Borrowed(v.as_str()))
+    }
+
+    /// The uploaded files of a multipart form, once [`read_form`](Self::read_form) ran.
+    pub fn take_files(&mut self, name: &str) -> Vec<UploadFile> {
+        let Some(form) = self.form.as_deref_mut() else {
+            return Vec::new();
+        };
+        let (taken, kept) = std::mem::take(&mut form.files)
+            .into_iter()
+            .partition(|(k, _)| k == name);
+        form.files = kept;
+        taken.into_iter().map(|(_, f)| f).collect()
+    }
+}
+
 fn parse_error() -> Response {
     HttpError::new(400, "There was an error parsing the body").into_response()
 }
 
-/// Reads a multipart body: text fields are returned, files are spooled and
-/// stored in `cx` for [`RequestContext::take_files`].
-pub(crate) async fn read_multipart(
+/// Reads a multipart body into `form`: text fields kept, files spooled.
+async fn read_multipart(
     cx: &mut RequestContext,
     content_type: &str,
-) -> Result<Vec<(String, String)>, Response> {
+    form: &mut FormData,
+) -> Result<(), Response> {
     let boundary = multer::parse_boundary(content_type).map_err(|_| parse_error())?;
     let Some(body) = cx.take_body() else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let limits = cx.limits();
     let stream = BodyStream::new(body).filter_map(|frame| async move {
@@ -113,12 +197,11 @@ pub(crate) async fn read_multipart(
             .per_field(limits.max_upload_size as u64),
     );
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
-    let mut fields = Vec::new();
     let read = async {
         while let Some(mut field) = multipart.next_field().await? {
             let name = field.name().unwrap_or("").to_owned();
             match field.file_name().map(str::to_owned) {
-                None => fields.push((name, field.text().await?)),
+                None => form.fields.push((name, field.text().await?)),
                 Some(filename) => {
                     let content_type = field.content_type().map(|m| m.to_string());
                     let std_file = tempfile::tempfile()
@@ -134,7 +217,7 @@ pub(crate) async fn read_multipart(
                     file.flush()
                         .await
                         .map_err(|e| multer::Error::StreamReadFailed(Box::new(e)))?;
-                    cx.push_file(
+                    form.files.push((
                         name,
                         UploadFile {
                             filename: Some(filename),
@@ -142,7 +225,7 @@ pub(crate) async fn read_multipart(
                             size,
                             file,
                         },
-                    );
+                    ));
                 }
             }
         }
@@ -162,6 +245,6 @@ pub(crate) async fn read_multipart(
             tracing::debug!("multipart body refused: {e}");
             Err(parse_error())
         }
-        Ok(Ok(())) => Ok(fields),
+        Ok(Ok(())) => Ok(()),
     }
 }

@@ -94,21 +94,48 @@ impl Default for BodyLimits {
     }
 }
 
-/// One routed request, as extraction code sees it.
+/// One routed request, as extraction code sees it: the request head, the
+/// body not yet read, the path parameters, the query string's pairs, the
+/// per-request cache (dependency values, the form once read), and what its
+/// route gives every request ([`RouteScope`]). The sources of
+/// [`crate::extract`] read parameters from it.
 #[derive(Debug)]
 pub struct RequestContext {
     parts: Parts,
     body: Option<RequestBody>,
     params: PathParams,
-    limits: BodyLimits,
-    state: Option<Arc<http::Extensions>>,
-    route_dependencies: Option<RouteDependencies>,
-    cache: http::Extensions,
-    completion: Option<Arc<crate::background::Completion>>,
-    form: Option<Vec<(String, String)>>,
-    files: Vec<(String, crate::form::UploadFile)>,
     /// The query string's pairs, split once when the context is built.
     query_pairs: QueryPairs,
+    cache: http::Extensions,
+    /// The form body once read (`read_form`, in `form.rs`).
+    pub(crate) form: Option<Box<crate::form::FormData>>,
+    scope: Arc<RouteScope>,
+    completion: Option<Arc<crate::background::Completion>>,
+}
+
+/// What a route gives each of its requests, built once when the app starts:
+/// the app's state, the dependencies its router and app require, the body
+/// limits.
+#[derive(Debug, Clone, Default)]
+pub struct RouteScope {
+    pub(crate) state: Arc<http::Extensions>,
+    pub(crate) dependencies: Option<RouteDependencies>,
+    pub(crate) limits: BodyLimits,
+}
+
+impl RouteScope {
+    /// The scope of a route of an app with `state` and `limits`.
+    pub(crate) fn new(
+        state: Arc<http::Extensions>,
+        dependencies: Option<RouteDependencies>,
+        limits: BodyLimits,
+    ) -> Self {
+        RouteScope {
+            state,
+            dependencies,
+            limits,
+        }
+    }
 }
 
 /// Why [`collect_within`] stopped.
@@ -295,14 +322,14 @@ impl RequestContext {
             parts,
             body: Some(body),
             params: PathParams::owned(params),
-            limits,
-            state: None,
-            route_dependencies: None,
-            cache: http::Extensions::new(),
-            completion: None,
-            form: None,
-            files: Vec::new(),
             query_pairs,
+            cache: http::Extensions::new(),
+            form: None,
+            scope: Arc::new(RouteScope {
+                limits,
+                ..RouteScope::default()
+            }),
+            completion: None,
         }
     }
 
@@ -337,9 +364,7 @@ impl RequestContext {
         parts: Parts,
         body: RequestBody,
         params: PathParams,
-        limits: BodyLimits,
-        state: Arc<http::Extensions>,
-        route_dependencies: Option<RouteDependencies>,
+        scope: Arc<RouteScope>,
         completion: Option<Arc<crate::background::Completion>>,
     ) -> Self {
         let query_pairs = QueryPair::split(parts.uri.query().unwrap_or(""));
@@ -347,32 +372,40 @@ impl RequestContext {
             parts,
             body: Some(body),
             params,
-            limits,
-            state: Some(state),
-            route_dependencies,
-            cache: http::Extensions::new(),
-            completion,
-            form: None,
-            files: Vec::new(),
             query_pairs,
+            cache: http::Extensions::new(),
+            form: None,
+            scope,
+            completion,
         }
     }
 
     /// Gives the request access to the app's state.
     pub fn with_state(mut self, state: Arc<http::Extensions>) -> Self {
-        self.state = Some(state);
+        Arc::make_mut(&mut self.scope).state = state;
         self
     }
 
     /// Sets the dependencies that the route's router and app require.
     pub fn with_route_dependencies(mut self, deps: RouteDependencies) -> Self {
-        self.route_dependencies = Some(deps);
+        Arc::make_mut(&mut self.scope).dependencies = Some(deps);
         self
+    }
+
+    /// The per-request cache: dependency values; any
+    /// extractor may keep what it read here for the others.
+    pub fn cache(&self) -> &http::Extensions {
+        &self.cache
+    }
+
+    /// The per-request cache, mutably.
+    pub fn cache_mut(&mut self) -> &mut http::Extensions {
+        &mut self.cache
     }
 
     /// The app's state of type `T` (see [`App::state`](crate::App::state)).
     pub fn state<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
-        self.state.as_ref()?.get::<T>().cloned()
+        self.scope.state.get::<T>().cloned()
     }
 
     /// Resolves dependency `D`, once per request: later calls reuse its value.
@@ -410,7 +443,7 @@ impl RequestContext {
         &mut self,
         errors: &mut ValidationErrors,
     ) -> Result<(), Response> {
-        let Some(deps) = self.route_dependencies.clone() else {
+        let Some(deps) = self.scope.dependencies.clone() else {
             return Ok(());
         };
         for d in deps.iter() {
@@ -492,86 +525,14 @@ impl RequestContext {
         found
     }
 
-    /// The last value of a form field, `None` when it is absent or empty (an
-    /// empty value counts as missing, as in FastAPI), once
-    /// [`read_form`](Self::read_form) ran.
-    pub fn form_value(&self, name: &str) -> Option<&str> {
-        self.form
-            .iter()
-            .flatten()
-            .rfind(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
-    }
-
-    /// The non-empty values of a repeated form field, in order.
-    pub fn form_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
-        self.form
-            .iter()
-            .flatten()
-            .filter(move |(k, v)| k == name && !v.is_empty())
-            .map(|(_, v)| Cow::Borrowed(v.as_str()))
-    }
-
-    /// Reads an `application/x-www-form-urlencoded` body (or the text fields
-    /// of a `multipart/form-data` one) for the form parameters; any other
-    /// content type gives no fields (so required ones are missing).
-    pub async fn read_form(&mut self) -> Result<(), Response> {
-        if self.form.is_some() {
-            return Ok(());
-        }
-        let content_type = self
-            .parts
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let mime = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        let fields = if mime == "multipart/form-data" {
-            crate::form::read_multipart(self, &content_type).await?
-        } else {
-            let bytes = self
-                .read_body()
-                .await
-                .map_err(IntoResponse::into_response)?;
-            if mime == "application/x-www-form-urlencoded" {
-                form_urlencoded::parse(&bytes).into_owned().collect()
-            } else {
-                Vec::new()
-            }
-        };
-        self.form = Some(fields);
-        Ok(())
-    }
-
     /// Takes the request body out, to be read as a stream.
     pub fn take_body(&mut self) -> Option<RequestBody> {
         self.body.take()
     }
 
-    /// The uploaded files of a multipart form, once [`read_form`](Self::read_form) ran.
-    pub fn take_files(&mut self, name: &str) -> Vec<crate::form::UploadFile> {
-        let (taken, kept) = std::mem::take(&mut self.files)
-            .into_iter()
-            .partition(|(k, _)| k == name);
-        self.files = kept;
-        taken.into_iter().map(|(_, f)| f).collect()
-    }
-
-    /// Stores an uploaded file read from a multipart body.
-    pub(crate) fn push_file(&mut self, name: String, file: crate::form::UploadFile) {
-        self.files.push((name, file));
-    }
-
     /// The request's body limits.
     pub(crate) fn limits(&self) -> BodyLimits {
-        self.limits
+        self.scope.limits
     }
 
     /// Reads the whole body within the app's limits: 413 when it is larger
@@ -580,7 +541,7 @@ impl RequestContext {
         let Some(body) = self.body.take() else {
             return Ok(Bytes::new());
         };
-        let limits = self.limits;
+        let limits = self.scope.limits;
         let too_large = || {
             HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE)
                 .header("connection", "close")
