@@ -254,11 +254,11 @@ pub fn extraction(params: &[Param], owner: Owner, ret_err: &TokenStream) -> Extr
         let this = quote_spanned!(span=> #x::BODY);
         match owner {
             Owner::Route if !body_uses.is_empty() => out.checks.push(quote_spanned! {span=>
-                const _: () = ::fastrs::extract::__private::one_body(&[#(#body_uses),*], #this);
+                const _: () = ::fastrs::__private::one_body(&[#(#body_uses),*], #this);
             }),
             Owner::Route => {}
             Owner::Dependency => out.checks.push(quote_spanned! {span=>
-                const _: () = ::fastrs::extract::__private::no_json_body(#this);
+                const _: () = ::fastrs::__private::no_json_body(#this);
             }),
         }
         body_uses.push(this);

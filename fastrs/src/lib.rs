@@ -83,6 +83,38 @@ pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
 pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
 
+/// What the macros' generated code calls besides the public API: compile-time
+/// checks. Not a public API; it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    use crate::extract::BodyUse;
+
+    /// Refuses a second body reader on one route, at compile time.
+    pub const fn one_body(before: &[BodyUse], this: BodyUse) {
+        if matches!(this, BodyUse::None) {
+            return;
+        }
+        let mut i = 0;
+        while i < before.len() {
+            match (before[i], this) {
+                (BodyUse::None, _) | (BodyUse::Form, BodyUse::Form) => {}
+                (BodyUse::Json, BodyUse::Json) => {
+                    panic!("only one body parameter is supported; group the fields in one model")
+                }
+                _ => panic!("a route reads either a JSON body or form fields, not both"),
+            }
+            i += 1;
+        }
+    }
+
+    /// Refuses a JSON body parameter in a dependency, at compile time.
+    pub const fn no_json_body(this: BodyUse) {
+        if matches!(this, BodyUse::Json) {
+            panic!("a dependency cannot read the request body; take the model in the handler")
+        }
+    }
+}
+
 /// Every Rust block of the repository's README.md, compiled and run as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -82,7 +82,7 @@ impl ::fastrs::Endpoint for read_item {
             default: ::core::option::Option::None,
             default_json: ::core::option::Option::None,
         };
-        const _: () = ::fastrs::extract::__private::one_body(
+        const _: () = ::fastrs::__private::one_body(
             &[<::fastrs::extract::Path as ::fastrs::extract::Extract<i64>>::BODY],
             <<Option<
                 String,

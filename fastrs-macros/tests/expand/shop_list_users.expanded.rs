@@ -28,7 +28,7 @@ impl ::fastrs::Dependency for get_db {
                 default: ::core::option::Option::None,
                 default_json: ::core::option::Option::None,
             };
-            const _: () = ::fastrs::extract::__private::no_json_body(
+            const _: () = ::fastrs::__private::no_json_body(
                 <<State<
                     Db,
                 > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
@@ -150,11 +150,11 @@ impl ::fastrs::Endpoint for list_users {
             default: ::core::option::Option::None,
             default_json: ::core::option::Option::None,
         };
-        const _: () = ::fastrs::extract::__private::one_body(
+        const _: () = ::fastrs::__private::one_body(
             &[<::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY],
             <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
         );
-        const _: () = ::fastrs::extract::__private::one_body(
+        const _: () = ::fastrs::__private::one_body(
             &[
                 <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
                 <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,

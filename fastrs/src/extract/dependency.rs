@@ -115,55 +115,38 @@ impl<T> Deref for State<T> {
     }
 }
 
-impl<D: Dependency> Extract<Depends<D>> for Depends<D> {
-    type Read = ();
+/// `Depends<D>` and `Fresh<D>` extract themselves: the dependency's value,
+/// from the request's cache or resolved again.
+macro_rules! dependency_param {
+    ($w:ident, $method:ident) => {
+        impl<D: Dependency> Extract<$w<D>> for $w<D> {
+            type Read = ();
 
-    fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
-        std::future::ready(Ok(()))
-    }
+            fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+                std::future::ready(Ok(()))
+            }
 
-    async fn extract(
-        cx: &mut RequestContext,
-        _: (),
-        _: &'static Declared<Self>,
-        errors: &mut ValidationErrors,
-    ) -> Result<Option<Self>, Response> {
-        Ok(cx.depends::<D>(errors).await?.map(Depends))
-    }
+            async fn extract(
+                cx: &mut RequestContext,
+                _: (),
+                _: &'static Declared<Self>,
+                errors: &mut ValidationErrors,
+            ) -> Result<Option<Self>, Response> {
+                Ok(cx.$method::<D>(errors).await?.map($w))
+            }
 
-    fn document(_: &'static Declared<Self>, op: &mut Operation) {
-        D::document(op);
-    }
+            fn document(_: &'static Declared<Self>, op: &mut Operation) {
+                D::document(op);
+            }
+        }
+
+        impl<D: Dependency> Param for $w<D> {
+            type Source = Self;
+        }
+    };
 }
-
-impl<D: Dependency> Param for Depends<D> {
-    type Source = Self;
-}
-
-impl<D: Dependency> Extract<Fresh<D>> for Fresh<D> {
-    type Read = ();
-
-    fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
-        std::future::ready(Ok(()))
-    }
-
-    async fn extract(
-        cx: &mut RequestContext,
-        _: (),
-        _: &'static Declared<Self>,
-        errors: &mut ValidationErrors,
-    ) -> Result<Option<Self>, Response> {
-        Ok(cx.depends_fresh::<D>(errors).await?.map(Fresh))
-    }
-
-    fn document(_: &'static Declared<Self>, op: &mut Operation) {
-        D::document(op);
-    }
-}
-
-impl<D: Dependency> Param for Fresh<D> {
-    type Source = Self;
-}
+dependency_param!(Depends, depends);
+dependency_param!(Fresh, depends_fresh);
 
 impl<T: Clone + Send + Sync + 'static> Extract<State<T>> for State<T> {
     type Read = ();

@@ -152,34 +152,3 @@ pub trait Param: Sized {
     /// The source that reads it.
     type Source: Extract<Self>;
 }
-
-/// What the generated code calls besides the traits; not a public API.
-#[doc(hidden)]
-pub mod __private {
-    use super::BodyUse;
-
-    /// Refuses a second body reader on one route, at compile time.
-    pub const fn one_body(before: &[BodyUse], this: BodyUse) {
-        if matches!(this, BodyUse::None) {
-            return;
-        }
-        let mut i = 0;
-        while i < before.len() {
-            match (before[i], this) {
-                (BodyUse::None, _) | (BodyUse::Form, BodyUse::Form) => {}
-                (BodyUse::Json, BodyUse::Json) => {
-                    panic!("only one body parameter is supported; group the fields in one model")
-                }
-                _ => panic!("a route reads either a JSON body or form fields, not both"),
-            }
-            i += 1;
-        }
-    }
-
-    /// Refuses a JSON body parameter in a dependency, at compile time.
-    pub const fn no_json_body(this: BodyUse) {
-        if matches!(this, BodyUse::Json) {
-            panic!("a dependency cannot read the request body; take the model in the handler")
-        }
-    }
-}
