@@ -45,6 +45,71 @@ pub trait FromParam: Sized + crate::constraints::Check + schemars::JsonSchema {
 }
 
 /// A value that can be read from a JSON body, with Pydantic's lax coercions.
+///
+/// A user type becomes a model field (or a body) by implementing it, with
+/// [`Check`](crate::Check), `JsonSchema` and `Serialize`:
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::lax::FromJson;
+/// use fastrs::validation::{Invalid, Loc, ValidationErrors};
+/// use fastrs::serde_json::Value;
+///
+/// /// A percentage, 0 to 100, read from a number.
+/// #[derive(Debug, serde::Serialize)]
+/// struct Percent(f64);
+///
+/// fn percent(f: f64) -> Result<Percent, Invalid> {
+///     if (0.0..=100.0).contains(&f) {
+///         Ok(Percent(f))
+///     } else {
+///         Err(Invalid::new("value_error", "Value error, not a percentage"))
+///     }
+/// }
+///
+/// impl FromJson for Percent {
+///     fn deserialize_lax<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+///         let f = f64::deserialize_lax(d)?;
+///         percent(f).map_err(|e| serde::de::Error::custom(e.msg))
+///     }
+///     fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self> {
+///         let f = f64::from_json(v, loc, errors)?;
+///         fastrs::lax::record(percent(f), v, loc, errors)
+///     }
+/// }
+///
+/// impl fastrs::Check for Percent {
+///     fn check(&self, c: &fastrs::Constraints) -> Result<(), Invalid> {
+///         self.0.check(c)
+///     }
+/// }
+///
+/// impl fastrs::schemars::JsonSchema for Percent {
+///     fn schema_name() -> std::borrow::Cow<'static, str> {
+///         "Percent".into()
+///     }
+///     fn json_schema(g: &mut fastrs::schemars::SchemaGenerator) -> fastrs::schemars::Schema {
+///         f64::json_schema(g)
+///     }
+/// }
+///
+/// #[derive(Model)]
+/// struct Discount {
+///     rate: Percent,
+/// }
+///
+/// #[post("/discounts")]
+/// async fn create(d: Discount) -> String {
+///     format!("{}", d.rate.0)
+/// }
+///
+/// let client = TestClient::new(App::new().route(create));
+/// let r = client.post("/discounts").json(&serde_json::json!({"rate": "12.5"})).send();
+/// assert_eq!(r.json(), "12.5");
+/// let r = client.post("/discounts").json(&serde_json::json!({"rate": 120})).send();
+/// assert_eq!(r.status(), 422);
+/// assert_eq!(r.json()["detail"][0]["loc"], serde_json::json!(["body", "rate"]));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a JSON body",
     label = "not a body type",
