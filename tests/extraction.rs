@@ -104,7 +104,7 @@ fn app() -> App {
 #[test]
 fn every_recorded_request_matches_fastapi() {
     let cases = replay::cases(include_str!("fastapi_extract/recorded.json"));
-    assert!(cases.len() >= 28, "{} cases", cases.len());
+    assert!(cases.len() >= 30, "{} cases", cases.len());
     let failures = replay::differences(&TestClient::new(app()), &cases);
     assert!(
         failures.is_empty(),

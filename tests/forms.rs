@@ -151,3 +151,62 @@ fn forms_are_documented_like_fastapi() {
         json!({"type": "string", "format": "binary"})
     );
 }
+
+/// Multipart bodies obey the route's limits: a route without file
+/// parameters reads the whole form under the body limit (file parts counted,
+/// never written); text fields stay under the body limit where files may
+/// use the upload limit.
+#[test]
+fn multipart_forms_obey_the_routes_limits() {
+    let c = TestClient::new(
+        App::new()
+            .route(login)
+            .route(upload)
+            .max_body_size(1024)
+            .max_upload_size(64 * 1024),
+    );
+    let part = |name: &str, file: Option<&str>, size: usize| {
+        let file = file
+            .map(|f| format!("; filename=\"{f}\""))
+            .unwrap_or_default();
+        format!(
+            "--B\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\r\n{}\r\n",
+            "x".repeat(size)
+        )
+    };
+    let send = |path: &str, body: String| {
+        c.post(path)
+            .header("content-type", "multipart/form-data; boundary=B")
+            .body(body + "--B--\r\n")
+            .send()
+    };
+    // No file parameter: a large text field or file part is 413 at once.
+    let r = send(
+        "/login",
+        part("username", None, 4096) + &part("password", None, 3),
+    );
+    assert_eq!(r.status(), 413);
+    assert_eq!(r.header("connection"), Some("close"));
+    let r = send(
+        "/login",
+        part("username", None, 3) + &part("password", None, 3) + &part("f", Some("a.bin"), 4096),
+    );
+    assert_eq!(r.status(), 413);
+    // A small file part on such a route is read past; the fields still count.
+    let r = send(
+        "/login",
+        part("username", None, 3) + &part("password", None, 3) + &part("f", Some("a.bin"), 10),
+    );
+    assert_eq!(r.status(), 200, "{}", r.text());
+    // With file parameters: the file may use the upload limit, a text field may not.
+    let r = send("/files", part("files", Some("a.bin"), 4096));
+    assert_eq!(r.status(), 200, "{}", r.text());
+    assert_eq!(r.json()["files"][0]["size"], 4096);
+    let r = send(
+        "/files",
+        part("files", Some("a.bin"), 10) + &part("title", None, 4096),
+    );
+    assert_eq!(r.status(), 413);
+    let r = send("/files", part("files", Some("a.bin"), 128 * 1024));
+    assert_eq!(r.status(), 413);
+}

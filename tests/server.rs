@@ -541,3 +541,43 @@ async fn a_body_that_stalls_is_answered_408() {
     assert_eq!(r.json(), json!({"detail": "Request Timeout"}));
     assert_eq!(r.header("connection"), Some("close"));
 }
+
+/// A body that stops short of its `Content-Length` is cut off by the pause
+/// between chunks (5 s by default, as uvicorn's keep-alive), long before the
+/// whole-body timeout (30 s).
+#[tokio::test]
+async fn a_body_that_stops_short_is_answered_408_within_the_chunk_timeout() {
+    let gate = Arc::new(Gate::default());
+    let _server = start_with(app(gate.clone()), gate, config()).await;
+    let mut conn = TcpStream::connect(_server.addr).await.unwrap();
+    conn.write_all(b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789")
+        .await
+        .unwrap();
+    let r = timeout(Duration::from_secs(15), read_response(&mut conn))
+        .await
+        .expect("an answer within the default chunk timeout, not the body timeout");
+    assert_eq!(r.status, 408);
+    assert_eq!(r.header("connection"), Some("close"));
+}
+
+/// A body that keeps coming, slowly, is read as long as no pause exceeds the
+/// chunk timeout.
+#[tokio::test]
+async fn a_slow_body_with_short_pauses_is_read() {
+    let gate = Arc::new(Gate::default());
+    let app = app(gate.clone()).body_chunk_timeout(Duration::from_millis(400));
+    let _server = start_with(app, gate, config()).await;
+    let mut conn = TcpStream::connect(_server.addr).await.unwrap();
+    conn.write_all(b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 30\r\n\r\n")
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        conn.write_all(b"0123456789").await.unwrap();
+    }
+    let r = timeout(PATIENCE, read_response(&mut conn))
+        .await
+        .expect("an answer");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), json!({"len": 30}));
+}

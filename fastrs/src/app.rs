@@ -359,7 +359,23 @@ impl App {
         self
     }
 
-    /// The largest multipart (file upload) body, in bytes (default 100 MiB).
+    /// How long a client may pause between two chunks of a body (default
+    /// 5 s, as uvicorn's keep-alive); longer → 408 and the connection closes.
+    pub fn body_chunk_timeout(mut self, t: Duration) -> Self {
+        self.limits.chunk_timeout = t;
+        self
+    }
+
+    /// The most fields and files of one form (default 1000 each, as
+    /// Starlette's `max_fields`/`max_files`); more → 400.
+    pub fn max_form_parts(mut self, fields: usize, files: usize) -> Self {
+        self.limits.max_fields = fields;
+        self.limits.max_files = files;
+        self
+    }
+
+    /// The largest multipart body of a route with file parameters, in bytes
+    /// (default 100 MiB); forms without files keep [`max_body_size`](Self::max_body_size).
     pub fn max_upload_size(mut self, bytes: usize) -> Self {
         self.limits.max_upload_size = bytes;
         self
@@ -492,7 +508,12 @@ impl Inner {
             entry.methods.push(MethodEntry {
                 method: r.method.clone(),
                 handler: r.handler.clone(),
-                scope: Arc::new(RouteScope::new(state.clone(), deps, app.limits)),
+                scope: Arc::new(RouteScope::new(
+                    state.clone(),
+                    deps,
+                    app.limits,
+                    r.operation.form_multipart,
+                )),
                 needs_completion,
             });
         }

@@ -42,6 +42,10 @@ CASES = [
     case("upload_empty_form", "POST", "/upload", {"content-type": MP}, "--X--\r\n"),
     case("upload_bad_count", "POST", "/upload", {"content-type": MP},
          part("count", "x") + part("file", "hello", "a.txt") + "--X--\r\n"),
+    case("upload_too_many_fields", "POST", "/upload", {"content-type": MP},
+         "".join(part(f"f{i}", "v") for i in range(1001)) + "--X--\r\n"),
+    case("upload_too_many_files", "POST", "/upload", {"content-type": MP},
+         "".join(part("file", "v", f"{i}.txt") for i in range(1001)) + "--X--\r\n"),
     case("upload_ok", "POST", "/upload", {"content-type": MP},
          part("note", "hi") + part("count", "2") + part("file", "hello", "a.txt") + "--X--\r\n"),
 ]

@@ -10,8 +10,6 @@
 use std::io::SeekFrom;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
-use http_body_util::BodyStream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use crate::http_error::HttpError;
@@ -174,7 +172,37 @@ fn parse_error() -> Response {
     HttpError::new(400, "There was an error parsing the body").into_response()
 }
 
-/// Reads a multipart body into `form`: text fields kept, files spooled.
+/// Why reading a multipart body stopped early.
+enum Refusal {
+    /// The form, a text field or a file is larger than its limit: 413.
+    TooLarge,
+    /// More fields or files than the limits: 400 with Starlette's message.
+    TooMany(String),
+    /// The client paused longer than the chunk timeout: 408.
+    Stalled,
+    /// A malformed body: 400.
+    Parse(multer::Error),
+    /// The temporary file failed: 400 (as Starlette).
+    Io(std::io::Error),
+}
+
+impl From<multer::Error> for Refusal {
+    fn from(e: multer::Error) -> Self {
+        match e {
+            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
+                Refusal::TooLarge
+            }
+            e => Refusal::Parse(e),
+        }
+    }
+}
+
+/// Reads a multipart body into `form`, within the route's limits: a route
+/// without file parameters reads the whole form under `max_size` and never
+/// writes to disk (file parts are read and dropped); a route with file
+/// parameters spools files to disk under `max_upload_size`. Text fields are
+/// held in memory, each under `max_size`; at most `max_fields` fields and
+/// `max_files` files (Starlette's defaults: 1000 each).
 async fn read_multipart(
     cx: &mut RequestContext,
     content_type: &str,
@@ -185,66 +213,122 @@ async fn read_multipart(
         return Ok(());
     };
     let limits = cx.limits();
-    let stream = BodyStream::new(body).filter_map(|frame| async move {
-        match frame {
-            Ok(f) => f.into_data().ok().map(Ok::<Bytes, crate::body::BoxError>),
-            Err(e) => Some(Err(e)),
-        }
-    });
-    let constraints = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new()
-            .whole_stream(limits.max_upload_size as u64)
-            .per_field(limits.max_upload_size as u64),
-    );
-    let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
-    let read = async {
-        while let Some(mut field) = multipart.next_field().await? {
-            let name = field.name().unwrap_or("").to_owned();
-            match field.file_name().map(str::to_owned) {
-                None => form.fields.push((name, field.text().await?)),
-                Some(filename) => {
-                    let content_type = field.content_type().map(|m| m.to_string());
-                    let std_file = tempfile::tempfile()
-                        .map_err(|e| multer::Error::StreamReadFailed(Box::new(e)))?;
-                    let mut file = tokio::fs::File::from_std(std_file);
-                    let mut size = 0u64;
-                    while let Some(chunk) = field.chunk().await? {
-                        size += chunk.len() as u64;
-                        file.write_all(&chunk)
-                            .await
-                            .map_err(|e| multer::Error::StreamReadFailed(Box::new(e)))?;
+    let files_allowed = cx.accepts_files();
+    let stalled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stalled.clone();
+    // The body's data chunks, each awaited at most the chunk timeout.
+    let stream = futures_util::stream::unfold(Some(body), move |body| {
+        let flag = flag.clone();
+        async move {
+            let mut body = body?;
+            loop {
+                match crate::request::next_frame(&mut body, limits.chunk_timeout).await {
+                    Err(()) => {
+                        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                        let e: crate::body::BoxError = "the client stalled".into();
+                        return Some((Err(e), None));
                     }
-                    file.flush()
-                        .await
-                        .map_err(|e| multer::Error::StreamReadFailed(Box::new(e)))?;
-                    form.files.push((
-                        name,
-                        UploadFile {
-                            filename: Some(filename),
-                            content_type,
-                            size,
-                            file,
-                        },
-                    ));
+                    Ok(None) => return None,
+                    Ok(Some(Err(e))) => return Some((Err(e), None)),
+                    Ok(Some(Ok(frame))) => {
+                        if let Ok(data) = frame.into_data() {
+                            return Some((Ok::<Bytes, crate::body::BoxError>(data), Some(body)));
+                        }
+                    }
                 }
             }
         }
-        Ok::<(), multer::Error>(())
+    });
+    let whole = if files_allowed {
+        limits.max_upload_size
+    } else {
+        limits.max_size
     };
-    let outcome = tokio::time::timeout(limits.timeout, read).await;
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream(whole as u64)
+            .per_field(whole as u64),
+    );
+    let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let (mut fields, mut files) = (0usize, 0usize);
+    let read = async {
+        while let Some(mut field) = multipart.next_field().await? {
+            let name = field.name().unwrap_or("").to_owned();
+            let Some(filename) = field.file_name().map(str::to_owned) else {
+                fields += 1;
+                if fields > limits.max_fields {
+                    let n = limits.max_fields;
+                    return Err(Refusal::TooMany(format!(
+                        "Too many fields. Maximum number of fields is {n}."
+                    )));
+                }
+                let mut text = Vec::new();
+                while let Some(chunk) = field.chunk().await? {
+                    if text.len() + chunk.len() > limits.max_size {
+                        return Err(Refusal::TooLarge);
+                    }
+                    text.extend_from_slice(&chunk);
+                }
+                form.fields
+                    .push((name, String::from_utf8_lossy(&text).into_owned()));
+                continue;
+            };
+            files += 1;
+            if files > limits.max_files {
+                let n = limits.max_files;
+                return Err(Refusal::TooMany(format!(
+                    "Too many files. Maximum number of files is {n}."
+                )));
+            }
+            if !files_allowed {
+                // No file parameter: read past it (counted in the form's limit).
+                while field.chunk().await?.is_some() {}
+                continue;
+            }
+            let content_type = field.content_type().map(|m| m.to_string());
+            let mut file = tokio::fs::File::from_std(tempfile::tempfile().map_err(Refusal::Io)?);
+            let mut size = 0u64;
+            while let Some(chunk) = field.chunk().await? {
+                size += chunk.len() as u64;
+                file.write_all(&chunk).await.map_err(Refusal::Io)?;
+            }
+            file.flush().await.map_err(Refusal::Io)?;
+            form.files.push((
+                name,
+                UploadFile {
+                    filename: Some(filename),
+                    content_type,
+                    size,
+                    file,
+                },
+            ));
+        }
+        Ok::<(), Refusal>(())
+    };
+    let outcome = match tokio::time::timeout(limits.timeout, read).await {
+        Err(_) => Err(Refusal::Stalled),
+        Ok(r) => r,
+    };
+    let closing = |status: http::StatusCode| {
+        HttpError::from_status(status)
+            .header("connection", "close")
+            .into_response()
+    };
     match outcome {
-        Err(_) => Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
-            .header("connection", "close")
-            .into_response()),
-        Ok(Err(
-            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. },
-        )) => Err(HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE)
-            .header("connection", "close")
-            .into_response()),
-        Ok(Err(e)) => {
+        Ok(()) => Ok(()),
+        Err(_) if stalled.load(std::sync::atomic::Ordering::Relaxed) => {
+            Err(closing(http::StatusCode::REQUEST_TIMEOUT))
+        }
+        Err(Refusal::Stalled) => Err(closing(http::StatusCode::REQUEST_TIMEOUT)),
+        Err(Refusal::TooLarge) => Err(closing(http::StatusCode::PAYLOAD_TOO_LARGE)),
+        Err(Refusal::TooMany(msg)) => Err(HttpError::new(400, msg).into_response()),
+        Err(Refusal::Parse(e)) => {
             tracing::debug!("multipart body refused: {e}");
             Err(parse_error())
         }
-        Ok(Ok(())) => Ok(()),
+        Err(Refusal::Io(e)) => {
+            tracing::warn!("a multipart file could not be spooled: {e}");
+            Err(parse_error())
+        }
     }
 }

@@ -76,12 +76,22 @@ pub struct ParamSpec {
 /// Limits applied while reading a request body.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimits {
-    /// The largest body accepted (413 beyond it).
+    /// The largest body accepted (413 beyond it), and the largest text field
+    /// and form without files.
     pub max_size: usize,
-    /// How long reading the body may take (408 beyond it).
+    /// How long reading the whole body may take (408 beyond it).
     pub timeout: Duration,
-    /// The largest multipart body (file uploads are streamed to disk).
+    /// How long the client may pause between two chunks of a body (408
+    /// beyond it): a body that stops short of its `Content-Length` is cut
+    /// off after this, not after the whole `timeout`.
+    pub chunk_timeout: Duration,
+    /// The largest multipart body of a route that takes files (they are
+    /// streamed to disk); a route without file parameters keeps `max_size`.
     pub max_upload_size: usize,
+    /// The most fields of a form (Starlette's `max_fields`): 400 beyond it.
+    pub max_fields: usize,
+    /// The most files of a multipart form (Starlette's `max_files`): 400 beyond it.
+    pub max_files: usize,
 }
 
 impl Default for BodyLimits {
@@ -89,7 +99,10 @@ impl Default for BodyLimits {
         BodyLimits {
             max_size: 1024 * 1024,
             timeout: Duration::from_secs(30),
+            chunk_timeout: Duration::from_secs(5),
             max_upload_size: 100 * 1024 * 1024,
+            max_fields: 1000,
+            max_files: 1000,
         }
     }
 }
@@ -121,6 +134,9 @@ pub struct RouteScope {
     pub(crate) state: Arc<http::Extensions>,
     pub(crate) dependencies: Option<RouteDependencies>,
     pub(crate) limits: BodyLimits,
+    /// Whether the route declares file parameters: only then are multipart
+    /// files written to disk, under `max_upload_size`.
+    pub(crate) files: bool,
 }
 
 impl RouteScope {
@@ -129,11 +145,13 @@ impl RouteScope {
         state: Arc<http::Extensions>,
         dependencies: Option<RouteDependencies>,
         limits: BodyLimits,
+        files: bool,
     ) -> Self {
         RouteScope {
             state,
             dependencies,
             limits,
+            files,
         }
     }
 }
@@ -142,15 +160,42 @@ impl RouteScope {
 enum BodyError {
     TooLarge,
     Broken,
+    /// The client paused longer than the chunk timeout.
+    Stalled,
 }
 
-/// The body's data frames joined, failing once they pass `max` bytes. One
-/// frame (a small body) is returned as it is, without a copy.
-async fn collect_within(mut body: RequestBody, max: usize) -> Result<Bytes, BodyError> {
+/// The body's next frame, waiting at most `idle` for it; a frame that has
+/// already arrived is taken without setting a timer.
+pub(crate) async fn next_frame(
+    body: &mut RequestBody,
+    idle: Duration,
+) -> Result<Option<Result<http_body::Frame<Bytes>, crate::body::BoxError>>, ()> {
+    let mut next = std::pin::pin!(body.frame());
+    let ready = std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(std::future::Future::poll(next.as_mut(), cx))
+    })
+    .await;
+    match ready {
+        std::task::Poll::Ready(f) => Ok(f),
+        std::task::Poll::Pending => tokio::time::timeout(idle, next).await.map_err(|_| ()),
+    }
+}
+
+/// The body's data frames joined, failing once they pass `max` bytes or the
+/// client pauses longer than `idle`. One frame (a small body) is returned as
+/// it is, without a copy.
+async fn collect_within(
+    mut body: RequestBody,
+    max: usize,
+    idle: Duration,
+) -> Result<Bytes, BodyError> {
     let mut first: Option<Bytes> = None;
     let mut joined: Vec<u8> = Vec::new();
     let mut total = 0usize;
-    while let Some(frame) = body.frame().await {
+    while let Some(frame) = next_frame(&mut body, idle)
+        .await
+        .map_err(|()| BodyError::Stalled)?
+    {
         let Ok(data) = frame.map_err(|_| BodyError::Broken)?.into_data() else {
             continue; // trailers
         };
@@ -535,6 +580,11 @@ impl RequestContext {
         self.scope.limits
     }
 
+    /// Whether the route declares file parameters (see [`RouteScope`]).
+    pub(crate) fn accepts_files(&self) -> bool {
+        self.scope.files
+    }
+
     /// Reads the whole body within the app's limits: 413 when it is larger
     /// (checked against `Content-Length` first), 408 when it takes too long.
     pub async fn read_body(&mut self) -> Result<Bytes, HttpError> {
@@ -560,7 +610,8 @@ impl RequestContext {
                 Ok(b)
             };
         }
-        let mut collecting = std::pin::pin!(collect_within(body, limits.max_size));
+        let mut collecting =
+            std::pin::pin!(collect_within(body, limits.max_size, limits.chunk_timeout,));
         // A small body has often arrived with its head: then no timer is set.
         let first = std::future::poll_fn(|cx| {
             std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))
@@ -571,8 +622,10 @@ impl RequestContext {
             std::task::Poll::Pending => tokio::time::timeout(limits.timeout, collecting).await,
         };
         match collected {
-            Err(_) => Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
-                .header("connection", "close")),
+            Err(_) | Ok(Err(BodyError::Stalled)) => {
+                Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
+                    .header("connection", "close"))
+            }
             Ok(Err(BodyError::TooLarge)) => Err(too_large()),
             Ok(Err(BodyError::Broken)) => {
                 Err(HttpError::new(400, "There was an error reading the body"))
