@@ -581,3 +581,121 @@ async fn a_slow_body_with_short_pauses_is_read() {
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), json!({"len": 30}));
 }
+
+/// How a request sent on a connection ended.
+enum Outcome {
+    /// A complete response; `true` when it asked to close the connection.
+    Answered(bool),
+    /// The connection closed before a complete response: a lost request.
+    Lost,
+}
+
+/// Sends `GET /` and reads the answer, tolerating a close at any point.
+async fn try_get(conn: &mut TcpStream) -> Outcome {
+    if conn
+        .write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .is_err()
+    {
+        return Outcome::Lost;
+    }
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            if buf.len() >= end + 4 + len {
+                return Outcome::Answered(head.contains("connection: close"));
+            }
+        }
+        match timeout(PATIENCE, conn.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => return Outcome::Lost,
+        }
+    }
+}
+
+/// Graceful shutdown under load loses no request: 20 clients send requests
+/// back to back on keep-alive connections (reconnecting when told to close)
+/// while the server is stopped. Every request sent gets a complete answer;
+/// only new connections after the listener closed are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_under_load_loses_no_request() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let mut server = start(config()).await;
+    let addr = server.addr;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (answered, lost, refused) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        let (stop, answered, lost, refused) = (
+            stop.clone(),
+            answered.clone(),
+            lost.clone(),
+            refused.clone(),
+        );
+        clients.push(tokio::spawn(async move {
+            // Bounded: at most 20 000 requests per client, and it stops once
+            // the server refuses connections.
+            let mut sent = 0;
+            'connect: while sent < 20_000 {
+                let Ok(mut conn) = TcpStream::connect(addr).await else {
+                    refused.fetch_add(1, Ordering::Relaxed);
+                    return;
+                };
+                loop {
+                    sent += 1;
+                    match try_get(&mut conn).await {
+                        Outcome::Answered(close) => {
+                            answered.fetch_add(1, Ordering::Relaxed);
+                            if close {
+                                continue 'connect;
+                            }
+                        }
+                        Outcome::Lost => {
+                            lost.fetch_add(1, Ordering::Relaxed);
+                            continue 'connect;
+                        }
+                    }
+                    if stop.load(Ordering::Relaxed) && sent >= 20_000 {
+                        return;
+                    }
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let before = answered.load(Ordering::Relaxed);
+    server.shutdown();
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        timeout(Duration::from_secs(30), c).await.unwrap().unwrap();
+    }
+    timeout(PATIENCE, &mut server.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let (answered, lost, refused) = (
+        answered.load(Ordering::Relaxed),
+        lost.load(Ordering::Relaxed),
+        refused.load(Ordering::Relaxed),
+    );
+    assert!(
+        before > 100,
+        "the load ran before the shutdown ({before} answers)"
+    );
+    assert_eq!(
+        lost, 0,
+        "{lost} request(s) lost; {answered} answered, {refused} refused"
+    );
+    assert_eq!(refused, 20, "every client ends on a refused connection");
+}

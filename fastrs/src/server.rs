@@ -20,9 +20,12 @@
 //! sets `TCP_NODELAY` so small responses are not held back by Nagle's
 //! algorithm; answers a panic anywhere in a request with a 500; logs each
 //! request in uvicorn's format through `tracing` (target `fastrs::access`);
-//! and on Ctrl-C or SIGTERM stops accepting at once, lets requests in flight
-//! finish for up to 30 s, then closes what is left (a second signal closes
-//! it at once). [`Config`] changes any of these; [`Server`] binds first so a
+//! and on Ctrl-C or SIGTERM loses no request: it stops accepting, serves the
+//! connections already waiting in the kernel's backlog, answers every
+//! request already read with `Connection: close`, gives an idle keep-alive
+//! connection a last call of 500 ms for a request on its way, lets requests
+//! in flight finish for up to 30 s, then closes what is left (a second
+//! signal closes it at once). [`Config`] changes any of these; [`Server`] binds first so a
 //! test can serve on port 0 and learn the address.
 
 use std::convert::Infallible;
@@ -106,6 +109,11 @@ pub struct Config {
     /// How long requests in flight may take to finish after a shutdown
     /// signal before their connections are closed (default 30 s).
     pub graceful_shutdown_timeout: Duration,
+    /// After a shutdown signal, how long an idle keep-alive connection (or
+    /// one accepted but silent) stays open for a request already on its way
+    /// (default 500 ms): a request that arrives is answered with
+    /// `Connection: close`; then the connection closes.
+    pub shutdown_last_call: Duration,
 }
 
 impl Default for Config {
@@ -118,6 +126,7 @@ impl Default for Config {
             max_connections: 10_000,
             access_log: true,
             graceful_shutdown_timeout: Duration::from_secs(30),
+            shutdown_last_call: Duration::from_millis(500),
         }
     }
 }
@@ -257,6 +266,7 @@ impl Server {
             first_byte_timeout: config.first_byte_timeout,
             header_read_timeout: config.header_read_timeout,
             idle_timeout: config.idle_timeout,
+            shutdown_last_call: config.shutdown_last_call,
             access_log: config.access_log,
         });
         let max = config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
@@ -294,15 +304,7 @@ impl Server {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, peer)) => {
                         let Some(p) = permit.take() else { continue };
-                        if let Err(e) = stream.set_nodelay(true) {
-                            tracing::debug!(target: LOG, %peer, "setting TCP_NODELAY failed: {e}");
-                        }
-                        let shared = shared.clone();
-                        let stop = stop_rx.clone();
-                        conns.spawn(async move {
-                            connection(stream, peer, &shared, stop).await;
-                            drop(p);
-                        });
+                        spawn_connection(&mut conns, stream, peer, &shared, &stop_rx, Some(p));
                     }
                     Err(e) if is_per_connection(&e) => {
                         tracing::debug!(target: LOG, "accept: {e}");
@@ -320,14 +322,32 @@ impl Server {
             }
         }
 
+        // Connections the kernel completed before the listener closes are
+        // served (their requests answered with `Connection: close`), not reset.
+        let _ = stop_tx.send(true);
+        let mut late = 0usize;
+        while let Poll::Ready(accepted) =
+            std::future::poll_fn(|cx| Poll::Ready(listener.poll_accept(cx))).await
+        {
+            match accepted {
+                Ok((stream, peer)) => {
+                    spawn_connection(&mut conns, stream, peer, &shared, &stop_rx, None);
+                    late += 1;
+                }
+                Err(e) if is_per_connection(&e) => {}
+                Err(_) => break,
+            }
+        }
         drop(listener);
+        if late > 0 {
+            tracing::debug!(target: LOG, "{late} connection(s) accepted from the backlog while closing");
+        }
         tracing::info!(
             target: LOG,
             "shutting down: no longer accepting; waiting for {} connection(s) (up to {:?})",
             conns.len(),
             config.graceful_shutdown_timeout
         );
-        let _ = stop_tx.send(true);
         let drain = async {
             while let Some(done) = conns.join_next().await {
                 reap(done);
@@ -345,6 +365,27 @@ impl Server {
         tracing::info!(target: LOG, "fastrs stopped");
         Ok(())
     }
+}
+
+/// Serves an accepted connection on its own task, holding its slot of the
+/// connection limit (`None`: one accepted while closing, over the limit).
+fn spawn_connection(
+    conns: &mut JoinSet<()>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: &Arc<Shared>,
+    stop: &watch::Receiver<bool>,
+    permit: Option<OwnedSemaphorePermit>,
+) {
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!(target: LOG, %peer, "setting TCP_NODELAY failed: {e}");
+    }
+    let shared = shared.clone();
+    let stop = stop.clone();
+    conns.spawn(async move {
+        connection(stream, peer, &shared, stop).await;
+        drop(permit);
+    });
 }
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM; never if neither can be listened for.
@@ -423,6 +464,7 @@ struct Shared {
     first_byte_timeout: Duration,
     header_read_timeout: Duration,
     idle_timeout: Duration,
+    shutdown_last_call: Duration,
     access_log: bool,
 }
 
@@ -458,9 +500,10 @@ async fn connection(
     // consumed) also tell HTTP/1 from HTTP/2's preface.
     let mut probe = [0u8; H2_PREFACE.len()];
     let protocol = tokio::select! {
+        biased;
         peeked = tokio::time::timeout(shared.first_byte_timeout, stream.peek(&mut probe)) => {
             match peeked {
-                Ok(Ok(n)) if n > 0 => sniff(&probe[..n]),
+                Ok(Ok(n)) if n > 0 => Some(sniff(&probe[..n])),
                 Ok(Ok(_)) => return,
                 Ok(Err(e)) => {
                     tracing::debug!(target: LOG, %peer, "connection error before any byte: {e}");
@@ -475,7 +518,18 @@ async fn connection(
                 }
             }
         }
-        _ = stop.wait_for(|s| *s) => return,
+        _ = stop.wait_for(|s| *s) => None,
+    };
+    // Shutting down before the first byte: a request may already be on its
+    // way (a connection just accepted from the backlog); a last call for it.
+    let protocol = match protocol {
+        Some(p) => p,
+        None => {
+            match tokio::time::timeout(shared.shutdown_last_call, stream.peek(&mut probe)).await {
+                Ok(Ok(n)) if n > 0 => sniff(&probe[..n]),
+                _ => return,
+            }
+        }
     };
 
     let activity = Arc::new(Activity::new());
@@ -543,6 +597,8 @@ async fn drive<C, E>(
         Done(Result<(), E>),
         Stop,
         Expired(Expiry),
+        /// During the last call: a request arrived, or none did in time.
+        LastCall,
     }
     let mut conn = std::pin::pin!(conn);
     let mut stopped = std::pin::pin!(Some(async move {
@@ -550,6 +606,8 @@ async fn drive<C, E>(
         let _ = stop.wait_for(|s| *s).await;
     }));
     let mut expiry = std::pin::pin!(activity.expired(head_timeout, Some(shared.idle_timeout)));
+    // Set after a shutdown signal found the connection idle.
+    let mut last_call = std::pin::pin!(None::<tokio::time::Sleep>);
     let gate = Gate::new();
     loop {
         gate.open();
@@ -557,12 +615,20 @@ async fn drive<C, E>(
             if let Poll::Ready(done) = conn.as_mut().poll(cx) {
                 return Poll::Ready(Event::Done(done));
             }
+            if last_call.is_some() && activity.idle_since().is_none() {
+                return Poll::Ready(Event::LastCall);
+            }
             let Some(mut watch_cx) = gate.pass(cx) else {
                 return Poll::Pending;
             };
             if let Some(s) = stopped.as_mut().as_pin_mut() {
                 if s.poll(&mut watch_cx).is_ready() {
                     return Poll::Ready(Event::Stop);
+                }
+            }
+            if let Some(s) = last_call.as_mut().as_pin_mut() {
+                if s.poll(&mut watch_cx).is_ready() {
+                    return Poll::Ready(Event::LastCall);
                 }
             }
             expiry.as_mut().poll(&mut watch_cx).map(Event::Expired)
@@ -575,11 +641,22 @@ async fn drive<C, E>(
                 }
                 return;
             }
-            // Closing: the head deadline still applies, the idle one no more.
+            // Closing: a request in flight is finished with `Connection:
+            // close`; an idle connection gets a last call for a request on
+            // its way. The head deadline still applies, the idle one no more.
             Event::Stop => {
                 stopped.set(None);
-                graceful(conn.as_mut());
+                activity.closing.store(true, Ordering::Relaxed);
+                if activity.idle_since().is_none() {
+                    graceful(conn.as_mut());
+                } else {
+                    last_call.set(Some(tokio::time::sleep(shared.shutdown_last_call)));
+                }
                 expiry.set(activity.expired(head_timeout, None));
+            }
+            Event::LastCall => {
+                last_call.set(None);
+                graceful(conn.as_mut());
             }
             Event::Expired(Expiry::Head) => {
                 tracing::debug!(
@@ -679,6 +756,9 @@ fn log_connection_error(peer: SocketAddr, e: &(dyn std::error::Error + 'static))
 struct Activity {
     start: Instant,
     in_flight: AtomicUsize,
+    /// Set once the server is shutting down: HTTP/1 responses then carry
+    /// `Connection: close`, so clients do not reuse the connection.
+    closing: AtomicBool,
     /// Milliseconds from `start` to when the last request finished.
     idle_since_ms: AtomicU64,
 }
@@ -688,6 +768,7 @@ impl Activity {
         Activity {
             start: Instant::now(),
             in_flight: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
             idle_since_ms: AtomicU64::new(0),
         }
     }
@@ -770,6 +851,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
 
     fn call(&self, req: Request<Incoming>) -> ConnFuture {
         let in_flight = self.activity.begin();
+        let req_is_http1 = req.version() < Version::HTTP_2;
         let log =
             self.access_log && tracing::enabled!(target: "fastrs::access", tracing::Level::INFO);
         let line = log.then(|| {
@@ -789,6 +871,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         ConnFuture {
             handling,
             in_flight: Some(in_flight),
+            http1: req_is_http1,
             peer: self.peer,
             line,
         }
@@ -810,6 +893,8 @@ struct ConnFuture {
     /// `None` when routing panicked.
     handling: Option<crate::app::Handling>,
     in_flight: Option<InFlight>,
+    /// HTTP/1.x: a response may carry `Connection: close`.
+    http1: bool,
     peer: SocketAddr,
     line: Option<Box<AccessLine>>,
 }
@@ -847,6 +932,14 @@ impl Future for ConnFuture {
             .in_flight
             .take()
             .expect("ConnFuture polled after completion");
+        let mut response = response;
+        if this.http1 && in_flight.0.closing.load(Ordering::Relaxed) {
+            // Shutting down: the client learns not to send another request here.
+            response.headers_mut().insert(
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            );
+        }
         Poll::Ready(Ok(response.map(|inner| TrackedBody::new(inner, in_flight))))
     }
 }
