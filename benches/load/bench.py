@@ -433,14 +433,19 @@ def quiet(r):
     return not r["noisy"] and r["requests"] > 0 and r["cpu_us_per_req"] == r["cpu_us_per_req"]
 
 
-def cpu_ratios(cell, rounds, e, a="fastrs", b="fastrs_base"):
+def cpu_ratios(cell, rounds, e, a="fastrs", b="fastrs_base", noisy_too=False):
     """a's server CPU per request over b's on endpoint e, one value per round
-    where both cells are quiet: [(round, ratio, both saturated)]."""
+    where both cells are quiet (every round with noisy_too):
+    [(round, ratio, both saturated, both quiet)]."""
     xs = []
     for rd in rounds:
         x, y = cell.get((rd, a, e)), cell.get((rd, b, e))
-        if x and y and quiet(x) and quiet(y) and y["cpu_us_per_req"] > 0:
-            xs.append((rd, x["cpu_us_per_req"] / y["cpu_us_per_req"], saturated(x) and saturated(y)))
+        if not (x and y and x["requests"] and y["requests"] and y["cpu_us_per_req"] > 0):
+            continue
+        calm = quiet(x) and quiet(y)
+        if calm or noisy_too:
+            xs.append((rd, x["cpu_us_per_req"] / y["cpu_us_per_req"],
+                       saturated(x) and saturated(y), calm))
     return xs
 
 
@@ -485,7 +490,7 @@ def summarize(rows, servers, endpoints, sizes, peak_rss):
                 f"| {fmt_ratio(ratio(s, e, 'hyper') if 'hyper' in servers else None)} "
                 f"| {fmt_ratio(ratio(s, e, 'fastapi') if 'fastapi' in servers else None)} |"
                 + (f" {fmt_ratio(ratio(s, e, 'ceiling'))} |" if ceiling else "")
-                + (f" {fmt_ratio(median_or_none([x for _, x, _ in cpu_ratios(cell, rounds, e)]) if s == 'fastrs' else None)} |"
+                + (f" {fmt_ratio(median_or_none([x for _, x, _, _ in cpu_ratios(cell, rounds, e)]) if s == 'fastrs' else None)} |"
                    if base else ""))
     lines += ["", "| server | peak RSS (VmHWM) | binary (stripped) |", "|---|---:|---:|"]
     for s in servers:
@@ -576,13 +581,16 @@ def ratios_csv(paths, subject="fastrs"):
             med = {s: median_or_none([cell[(rd, s, e)]["cpu_us_per_req"] for rd in rounds
                                       if (rd, s, e) in cell and quiet(cell[(rd, s, e)])])
                    for s in ("fastrs", "fastrs_base")}
-            vals = [x for _, x, _ in xs]
+            vals = [x for _, x, _, _ in xs]
             print(f"| {e} | " + " | ".join("–" if med[s] is None else f"{med[s]:.3f} µs"
                                           for s in ("fastrs", "fastrs_base"))
                   + f" | {fmt_ratio(median_or_none(vals))} | {len(vals)} | "
                   + (f"{min(vals):.3f}–{max(vals):.3f} |" if vals else "– |"))
+            # Every round, the excluded ones (other load) marked, to show why.
             lines.append(f"{e} CPU/req fastrs / fastrs_base: "
-                         + " ".join(f"{x:.3f}" + ("" if sat else "(unsaturated)") for _, x, sat in xs))
+                         + " ".join(f"{x:.3f}" + ("" if sat else "(unsaturated)")
+                                    + ("" if calm else "(other load: excluded)")
+                                    for _, x, sat, calm in cpu_ratios(cell, rounds, e, noisy_too=True)))
         print()
         print("\n".join(lines))
 
