@@ -9,9 +9,10 @@
 # FASTRS_BASE_REV=<rev> also builds fastrs-server against fastrs at that revision
 # into target/release/fastrs-base-server, measured as server fastrs_base next to
 # fastrs (before/after in one run; `bench.py --ratios` gives fastrs / fastrs_base).
-# The bench servers' sources are this directory's, for both builds; with
-# FASTRS_BASE_SERVER=rev the base build uses the base revision's own
-# benches/load/fastrs-server (when the new fastrs needs a changed server).
+# The bench servers' sources are this directory's, for every build; with
+# FASTRS_BASE_SERVER=rev (FASTRS_SERVER=rev) the base build (the FASTRS_REV
+# build) uses that revision's own benches/load/fastrs-server instead (when
+# the two fastrs need different server code).
 # Other knobs (see bench.py): NO_BUILD=1 ROUNDS WARMUP DURATION CONNECTIONS SERVERS ENDPOINTS BASE_PORT QUIET_WAIT
 # Results: benches/load/results/<UTC stamp>[-quick].{csv,md} and -conformance.json.
 set -euo pipefail
@@ -32,7 +33,8 @@ if ! command -v wrk >/dev/null; then
     fi
 fi
 PY=${PYTHON:-python3}
-if ! "$PY" -c 'import fastapi, pydantic, email_validator, uvicorn, uvloop, httptools' 2>/dev/null; then
+if [[ ",${SERVERS:-fastapi}," == *,fastapi,* ]] &&
+    ! "$PY" -c 'import fastapi, pydantic, email_validator, uvicorn, uvloop, httptools' 2>/dev/null; then
     echo "installing the FastAPI side (pip)"
     "$PY" -m pip install -q fastapi 'pydantic[email]' uvicorn uvloop httptools
 fi
@@ -79,8 +81,8 @@ else
         # Build fastrs as committed at FASTRS_REV (e.g. HEAD) rather than the work
         # tree, which other work may be changing.
         echo "building the servers against fastrs at $FASTRS_REV ($(git -C "$ROOT" rev-parse --short "$FASTRS_REV"))"
-        build_snapshot "$FASTRS_REV"
-        export FASTRS_DESC="fastrs at $(git -C "$ROOT" rev-parse --short "$FASTRS_REV") ($FASTRS_REV, committed)"
+        build_snapshot "$FASTRS_REV" "${FASTRS_SERVER:-tree}"
+        export FASTRS_DESC="fastrs at $(git -C "$ROOT" rev-parse --short "$FASTRS_REV") ($FASTRS_REV, committed)$([ "${FASTRS_SERVER:-tree}" = rev ] && echo ", its own fastrs-server")"
     else
         echo "building the servers (cargo build --release in benches/load)"
         nice -n 19 cargo build --release --quiet
