@@ -94,4 +94,6 @@ else
     fi
 fi
 
+# The EXIT trap does not outlive exec: the snapshots go now that the builds are done.
+rm -rf "${snaps[@]}"
 exec "$PY" bench.py "$@"
