@@ -9,6 +9,13 @@ the server's CPU use (/proc/PID/stat), the CPU use of everything else
 (/proc/stat), and the server's peak RSS (VmHWM). Writes results/<stamp>.csv
 and results/<stamp>.md (medians over rounds; ratios taken within a round).
 
+fastrs_base is fastrs built at another revision (run.sh FASTRS_BASE_REV=<rev>,
+binary target/release/fastrs-base-server), for a before/after comparison in
+one run: it runs right after fastrs in every round, the two swapping places
+in every other round, and the tables and `--ratios` give fastrs's server CPU
+per request over fastrs_base's (server CPU-seconds from /proc/PID/stat over
+the requests wrk completed), a median of within-round ratios.
+
 The sixth "server", ceiling, is an instrument, not a peer: canned answers
 over one mio poll loop, so its req/s is what wrk can drive on this machine
 with a server that does almost no work, a bound on every server's req/s and
@@ -17,7 +24,8 @@ on every ratio against FastAPI (the "vs ceiling" column).
 Environment: QUICK=1 (1 round, 2 s warm-up, 3 s measured), ROUNDS, WARMUP,
 DURATION (seconds), CONNECTIONS (64), PIPELINE (HTTP/1.1 requests sent per
 write through wrk/pipeline.lua; default 1, no pipelining), SERVERS (comma list to run a subset),
-ENDPOINTS (comma list), BASE_PORT (18080), QUIET_WAIT (seconds to wait for the
+ENDPOINTS (comma list; fastrs_base is in the default list only when
+FASTRS_BASE_REV is set), BASE_PORT (18080), QUIET_WAIT (seconds to wait for the
 machine to go quiet before a cell, default 20), RETRIES (re-measurements of a
 cell that other load disturbed, default 2), MAX_MINUTES (time budget: waits
 and retries are skipped when they would overrun it; default 3 quick, 25 full).
@@ -65,6 +73,9 @@ CLIENT_CPU = os.environ.get("CLIENT_CPU", "1")
 # name -> command (argv after `taskset -c 0`); order = interleaving order.
 SERVERS = {
     "fastrs": [os.path.join(RELEASE, "fastrs-server")],
+    # fastrs at another revision (run.sh FASTRS_BASE_REV=<rev>): the "before"
+    # of a before/after comparison, measured next to fastrs in every round.
+    "fastrs_base": [os.path.join(RELEASE, "fastrs-base-server")],
     "hyper": [os.path.join(RELEASE, "hyper-server")],
     "axum": [os.path.join(RELEASE, "axum-server")],
     "actix": [os.path.join(RELEASE, "actix-server")],
@@ -368,7 +379,12 @@ def measure(name, proc, ep):
     client = 100.0 * (c1 - c0) / dt
     total = 100.0 * (k1["cpu"] - k0["cpu"]) / CLK_TCK / dt
     cpu0 = 100.0 * (k1[f"cpu{SERVER_CPU}"] - k0[f"cpu{SERVER_CPU}"]) / CLK_TCK / dt
-    res.update(server_cpu=server, wrk_cpu=client,
+    # Server CPU per request: the server's CPU-seconds over the measured run
+    # (utime + stime, clock ticks) over the requests wrk completed in it. Unlike
+    # req/s it stays meaningful when the server is not saturated.
+    cpu_s = (s1 - s0) / CLK_TCK
+    res.update(server_cpu=server, wrk_cpu=client, server_cpu_s=cpu_s, wall_s=dt,
+               cpu_us_per_req=1e6 * cpu_s / res["requests"] if res["requests"] else float("nan"),
                other_cpu0=max(0.0, cpu0 - server),
                other_total=max(0.0, total - server - client),
                vmhwm_kb=vm_hwm_kb(pid), load1=loadavg())
@@ -411,6 +427,28 @@ def clean(r):
     return not r["noisy"] and saturated(r)
 
 
+def quiet(r):
+    """A cell measured with nothing else on the machine (saturated or not):
+    enough for server CPU per request, which does not need a saturated server."""
+    return not r["noisy"] and r["requests"] > 0 and r["cpu_us_per_req"] == r["cpu_us_per_req"]
+
+
+def cpu_ratios(cell, rounds, e, a="fastrs", b="fastrs_base", noisy_too=False):
+    """a's server CPU per request over b's on endpoint e, one value per round
+    where both cells are quiet (every round with noisy_too):
+    [(round, ratio, both saturated, both quiet)]."""
+    xs = []
+    for rd in rounds:
+        x, y = cell.get((rd, a, e)), cell.get((rd, b, e))
+        if not (x and y and x["requests"] and y["requests"] and y["cpu_us_per_req"] > 0):
+            continue
+        calm = quiet(x) and quiet(y)
+        if calm or noisy_too:
+            xs.append((rd, x["cpu_us_per_req"] / y["cpu_us_per_req"],
+                       saturated(x) and saturated(y), calm))
+    return xs
+
+
 def summarize(rows, servers, endpoints, sizes, peak_rss):
     """Medians over the clean cells of each server × endpoint (over all of
     them when none is clean, marked *); ratios within a round, over the
@@ -430,9 +468,11 @@ def summarize(rows, servers, endpoints, sizes, peak_rss):
         return median_or_none(xs)
 
     ceiling = "ceiling" in servers
-    lines = ["| endpoint | server | req/s | p99 | server CPU | wrk CPU | clean cells | vs hyper | vs FastAPI |"
-             + (" vs ceiling |" if ceiling else ""),
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if ceiling else "")]
+    base = "fastrs" in servers and "fastrs_base" in servers
+    lines = ["| endpoint | server | req/s | p99 | server CPU | CPU/req | wrk CPU | clean cells | vs hyper | vs FastAPI |"
+             + (" vs ceiling |" if ceiling else "") + (" CPU/req vs fastrs_base |" if base else ""),
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if ceiling else "")
+             + ("---:|" if base else "")]
     for e in endpoints:
         for s in servers:
             rs = by.get((s, e))
@@ -444,11 +484,14 @@ def summarize(rows, servers, endpoints, sizes, peak_rss):
                 f"| {e} | {s} | {statistics.median(r['rps'] for r in use):,.0f}{mark} "
                 f"| {statistics.median(r['p99_ms'] for r in use):.2f} ms{mark} "
                 f"| {statistics.median(r['server_cpu'] for r in use):.0f}%{mark} "
+                f"| {statistics.median(r['cpu_us_per_req'] for r in use):.3f} µs{mark} "
                 f"| {statistics.median(r['wrk_cpu'] for r in use):.0f}%{mark} "
                 f"| {len(good)}/{len(rs)} "
                 f"| {fmt_ratio(ratio(s, e, 'hyper') if 'hyper' in servers else None)} "
                 f"| {fmt_ratio(ratio(s, e, 'fastapi') if 'fastapi' in servers else None)} |"
-                + (f" {fmt_ratio(ratio(s, e, 'ceiling'))} |" if ceiling else ""))
+                + (f" {fmt_ratio(ratio(s, e, 'ceiling'))} |" if ceiling else "")
+                + (f" {fmt_ratio(median_or_none([x for _, x, _, _ in cpu_ratios(cell, rounds, e)]) if s == 'fastrs' else None)} |"
+                   if base else ""))
     lines += ["", "| server | peak RSS (VmHWM) | binary (stripped) |", "|---|---:|---:|"]
     for s in servers:
         size = sizes.get(s)
@@ -465,7 +508,13 @@ def read_csv(path):
     for r in rows:
         for k in ("rps", "p50_ms", "p99_ms", "server_cpu", "wrk_cpu", "other_cpu0", "other_total"):
             r[k] = float(r[k])
-        r["round"], r["noisy"] = int(r["round"]), int(r["noisy"])
+        r["round"], r["noisy"], r["requests"] = int(r["round"]), int(r["noisy"]), int(r["requests"])
+        if r.get("cpu_us_per_req"):
+            r["cpu_us_per_req"] = float(r["cpu_us_per_req"])
+        else:
+            # CSVs from before the column: server CPU share over req/s (the
+            # CPU was sampled over a slightly longer window than wrk's).
+            r["cpu_us_per_req"] = 1e6 * r["server_cpu"] / 100 / r["rps"] if r["rps"] else float("nan")
     return rows
 
 
@@ -519,6 +568,31 @@ def ratios_csv(paths, subject="fastrs"):
         print("| " + " | ".join(row) + " |")
     print()
     print("\n".join(per_round))
+    if subject == "fastrs" and "fastrs_base" in peers:
+        print()
+        print(f"server CPU per request (server CPU-seconds / requests), {subject} over fastrs_base, "
+              "within each round where neither cell had other load (saturated or not)")
+        print()
+        print("| endpoint | fastrs CPU/req | fastrs_base CPU/req | fastrs / fastrs_base | rounds | min–max |")
+        print("|---|---:|---:|---:|---:|---:|")
+        lines = []
+        for e in endpoints:
+            xs = cpu_ratios(cell, rounds, e)
+            med = {s: median_or_none([cell[(rd, s, e)]["cpu_us_per_req"] for rd in rounds
+                                      if (rd, s, e) in cell and quiet(cell[(rd, s, e)])])
+                   for s in ("fastrs", "fastrs_base")}
+            vals = [x for _, x, _, _ in xs]
+            print(f"| {e} | " + " | ".join("–" if med[s] is None else f"{med[s]:.3f} µs"
+                                          for s in ("fastrs", "fastrs_base"))
+                  + f" | {fmt_ratio(median_or_none(vals))} | {len(vals)} | "
+                  + (f"{min(vals):.3f}–{max(vals):.3f} |" if vals else "– |"))
+            # Every round, the excluded ones (other load) marked, to show why.
+            lines.append(f"{e} CPU/req fastrs / fastrs_base: "
+                         + " ".join(f"{x:.3f}" + ("" if sat else "(unsaturated)")
+                                    + ("" if calm else "(other load: excluded)")
+                                    for _, x, sat, calm in cpu_ratios(cell, rounds, e, noisy_too=True)))
+        print()
+        print("\n".join(lines))
 
 
 # ---------------------------------------------------------------- main
@@ -541,7 +615,8 @@ T_START = time.monotonic()
 
 def main():
     # The quick mode leaves the ceiling out (to stay under 3 minutes); SERVERS=... adds it.
-    default = [s for s in SERVERS if not (QUICK and s == "ceiling")]
+    default = [s for s in SERVERS if not (QUICK and s == "ceiling")
+               and not (s == "fastrs_base" and not os.environ.get("FASTRS_BASE_REV"))]
     servers = [s for s in os.environ.get("SERVERS", ",".join(default)).split(",") if s]
     endpoints = [e for e in os.environ.get("ENDPOINTS", ",".join(ENDPOINTS)).split(",") if e]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -599,8 +674,14 @@ def main():
             other = check_quiet(rd)
             log(f"round {rd}/{ROUNDS} (other load before it: {other:.0f}% of a core, "
                 f"load average {loadavg():.2f})")
+            order = list(active)
+            if rd % 2 == 0 and "fastrs" in order and "fastrs_base" in order:
+                # The two fastrs builds swap places every other round (ABBA), so
+                # that a drift within a round does not favour either.
+                i, j = order.index("fastrs"), order.index("fastrs_base")
+                order[i], order[j] = order[j], order[i]
             for e in endpoints:
-                for s in active:
+                for s in order:
                     best, attempts, waited = None, 0, 0.0
                     while True:
                         w, _busy = wait_quiet(max(0.0, min(QUIET_WAIT, slack())))
@@ -631,8 +712,8 @@ def main():
                     expect_non2xx = e == "users_422"
                     if (r["non2xx"] > 0) != expect_non2xx:
                         warn += f" [non-2xx {r['non2xx']}/{r['requests']}]"
-                    log(f"  {e:9} {s:8} {r['rps']:>10,.0f} req/s  p99 {r['p99_ms']:7.2f} ms  "
-                        f"server {r['server_cpu']:3.0f}%  wrk {r['wrk_cpu']:3.0f}%  "
+                    log(f"  {e:9} {s:11} {r['rps']:>10,.0f} req/s  p99 {r['p99_ms']:7.2f} ms  "
+                        f"server {r['server_cpu']:3.0f}% {r['cpu_us_per_req']:6.3f} µs/req  wrk {r['wrk_cpu']:3.0f}%  "
                         f"other cpu{SERVER_CPU} {r['other_cpu0']:3.0f}%  "
                         f"other all {r['other_total']:3.0f}%{warn}")
 
@@ -640,13 +721,15 @@ def main():
         sizes = {s: stripped_size(BINARIES[s]) for s in active if s in BINARIES}
         cols = ["round", "server", "endpoint", "rps", "p50_ms", "p99_ms", "server_cpu",
                 "wrk_cpu", "other_cpu0", "other_total", "requests", "non2xx",
-                "socket_errors", "vmhwm_kb", "load1", "attempts", "quiet_wait_s", "noisy"]
+                "socket_errors", "vmhwm_kb", "load1", "attempts", "quiet_wait_s", "noisy",
+                "server_cpu_s", "wall_s", "cpu_us_per_req"]
         with open(csv_path, "w") as f:
             f.write(",".join(cols + ["binary_stripped_bytes"]) + "\n")
             for r in rows:
                 vals = [r[c] for c in cols] + [sizes.get(r["server"], "")]
-                f.write(",".join(f"{v:.2f}" if isinstance(v, float) else str(v)
-                                 for v in vals) + "\n")
+                f.write(",".join((f"{v:.4f}" if c in ("cpu_us_per_req", "wall_s") else f"{v:.2f}")
+                                 if isinstance(v, float) else str(v)
+                                 for c, v in zip(cols + ["binary_stripped_bytes"], vals)) + "\n")
         table = summarize(rows, active, endpoints, sizes, peak_rss)
         header = (f"Run {stamp}: {'QUICK' if QUICK else 'full'}, {ROUNDS} round(s), "
                   f"{WARMUP:g} s warm-up + {DURATION:g} s measured per cell, wrk -t1 "
@@ -657,10 +740,14 @@ def main():
                   "A cell is clean when the server used >= 90% of its core and other processes "
                   f"used <= {NOISY_CPU0:g}% of CPU {SERVER_CPU} and <= {NOISY_ALL:g}% of a core in all; "
                   "medians are over clean cells (* = none was clean: median of all), ratios over "
-                  "rounds where both cells are clean.\n")
+                  "rounds where both cells are clean. CPU/req = the server's CPU-seconds over the "
+                  "requests wrk completed; its ratio vs fastrs_base is over rounds where neither "
+                  "cell had other load.\n")
+        header += f"Source: {os.environ.get('FASTRS_DESC', 'unknown')}.\n"
+        if "fastrs_base" in active:
+            header += f"fastrs_base: {os.environ.get('FASTRS_BASE_DESC', 'unknown')}.\n"
         with open(md_path, "w") as f:
             f.write(header + "\n" + table + "\n")
-        header += f"Source: {os.environ.get('FASTRS_DESC', 'unknown')}.\n"
         log("\n" + header + "\n" + table)
         log(f"\nwrote {csv_path}\n      {md_path}\n      {csv_path[:-4]}-conformance.json")
     finally:

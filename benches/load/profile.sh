@@ -3,16 +3,18 @@
 # machine), and a callgrind profile to read with callgrind_annotate.
 #
 #   benches/load/profile.sh [SERVER] [ENDPOINT] [SECONDS]
-#     SERVER:   fastrs | hyper | axum | actix           (default fastrs)
+#     SERVER:   fastrs | fastrs_base | hyper | axum | actix | ceiling
+#               (default $SERVER, else fastrs; fastrs_base is the binary that
+#               run.sh FASTRS_BASE_REV=<rev> builds, target/release/fastrs-base-server)
 #     ENDPOINT: hello | items | users | orders | users_422 (default users)
 #
 # Writes results/callgrind.<server>.<endpoint>.out and prints Ir/request.
 # Uses the binaries of the last build (run.sh or cargo build --release here).
 set -euo pipefail
 cd "$(dirname "$0")"
-server=${1:-fastrs}; endpoint=${2:-users}; secs=${3:-5}
+server=${1:-${SERVER:-fastrs}}; endpoint=${2:-users}; secs=${3:-5}
 port=${PORT:-18190}
-bin="target/release/$server-server"
+bin="target/release/${server//_/-}-server"
 [ -x "$bin" ] || { echo "no $bin: build first (cargo build --release)" >&2; exit 1; }
 case $endpoint in
     hello) path=/; script= ;;
