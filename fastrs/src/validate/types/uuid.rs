@@ -25,13 +25,31 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 /// ```
 pub fn parse_uuid(s: &str) -> Result<Uuid, Invalid> {
     Uuid::parse_str(s).map_err(|e| {
-        let reason = e.to_string();
+        let reason = pydantic_reason(&e.to_string());
         Invalid::new(
             "uuid_parsing",
             crate::constraints::join(&["Input should be a valid UUID, ", &reason]),
         )
         .with_ctx("error", reason)
     })
+}
+
+/// The `uuid` crate's reason as the release inside pydantic-core words it:
+/// a character's position counted from 1, and the length of a simple UUID
+/// named (`"invalid length: expected length 32 for simple format, found 3"`).
+fn pydantic_reason(reason: &str) -> String {
+    if let Some((head, at)) = reason
+        .strip_prefix("invalid character: ")
+        .and_then(|r| r.rsplit_once(" at "))
+    {
+        if let Ok(i) = at.parse::<usize>() {
+            return format!("invalid character: {head} at {}", i + 1);
+        }
+    }
+    if let Some(n) = reason.strip_prefix("invalid length: found ") {
+        return format!("invalid length: expected length 32 for simple format, found {n}");
+    }
+    reason.to_owned()
 }
 
 fn uuid_type() -> Invalid {
