@@ -26,8 +26,10 @@ impl<T: FromJson + Send + 'static> Extract<T> for Body {
     type Read = JsonBody<T>;
     const BODY: BodyUse = BodyUse::Json;
 
-    async fn read(cx: &mut RequestContext) -> Result<JsonBody<T>, Response> {
-        cx.json_body::<T>().await
+    fn read(cx: &mut RequestContext) -> impl Future<Output = Result<JsonBody<T>, Response>> + Send {
+        // The body's own future, not one wrapping it: the handler future
+        // holds it across the first await.
+        cx.json_body::<T>()
     }
 
     fn extract(
@@ -102,8 +104,8 @@ impl<T: FileValue + Send + 'static> Extract<T> for File {
     type Read = ();
     const BODY: BodyUse = BodyUse::Form;
 
-    async fn read(cx: &mut RequestContext) -> Result<(), Response> {
-        cx.read_form().await
+    fn read(cx: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+        cx.read_form()
     }
 
     fn extract(

@@ -276,8 +276,8 @@ impl<T: ParamValue + Send + 'static> Extract<T> for Form {
     type Read = ();
     const BODY: BodyUse = BodyUse::Form;
 
-    async fn read(cx: &mut RequestContext) -> Result<(), Response> {
-        cx.read_form().await
+    fn read(cx: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+        cx.read_form()
     }
 
     fn extract(

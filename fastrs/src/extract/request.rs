@@ -9,6 +9,7 @@
 //! only where a value needs it.
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +17,6 @@ use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use http::request::Parts;
 use http::{HeaderMap, Method, Uri};
-use http_body_util::BodyExt;
 use serde_json::Value;
 
 use crate::body::RequestBody;
@@ -164,20 +164,43 @@ enum BodyError {
     Stalled,
 }
 
-/// The body's next frame, waiting at most `idle` for it; a frame that has
-/// already arrived is taken without setting a timer.
-pub(crate) async fn next_frame(
-    body: &mut RequestBody,
+/// The body's next frame, waiting at most `idle` for it (`Err` beyond);
+/// a frame that has already arrived is taken without setting a timer, and
+/// the timer is boxed, so that it takes no room in the handler future of
+/// every request, only in a body that is slow to come. Hand-written: it is
+/// part of every request's (boxed) future, which must stay small.
+pub(crate) struct NextFrame<'a> {
+    body: &'a mut RequestBody,
     idle: Duration,
-) -> Result<Option<Result<http_body::Frame<Bytes>, crate::body::BoxError>>, ()> {
-    let mut next = std::pin::pin!(body.frame());
-    let ready = std::future::poll_fn(|cx| {
-        std::task::Poll::Ready(std::future::Future::poll(next.as_mut(), cx))
-    })
-    .await;
-    match ready {
-        std::task::Poll::Ready(f) => Ok(f),
-        std::task::Poll::Pending => tokio::time::timeout(idle, next).await.map_err(|_| ()),
+    pause: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+pub(crate) fn next_frame(body: &mut RequestBody, idle: Duration) -> NextFrame<'_> {
+    NextFrame {
+        body,
+        idle,
+        pause: None,
+    }
+}
+
+impl Future for NextFrame<'_> {
+    type Output = Result<Option<Result<http_body::Frame<Bytes>, crate::body::BoxError>>, ()>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let this = &mut *self;
+        if let std::task::Poll::Ready(f) =
+            http_body::Body::poll_frame(std::pin::Pin::new(&mut *this.body), cx)
+        {
+            return std::task::Poll::Ready(Ok(f));
+        }
+        let idle = this.idle;
+        let pause = this
+            .pause
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+        pause.as_mut().poll(cx).map(|()| Err(()))
     }
 }
 
@@ -591,27 +614,30 @@ impl RequestContext {
         let Some(body) = self.body.take() else {
             return Ok(Bytes::new());
         };
-        let limits = self.scope.limits;
+        // Only what is needed, not the whole limits, lives in the future.
+        let (max_size, timeout, chunk_timeout) = {
+            let l = &self.scope.limits;
+            (l.max_size, l.timeout, l.chunk_timeout)
+        };
         let too_large = || {
             HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE)
                 .header("connection", "close")
         };
         if let Some(len) = self.parts.headers.get(CONTENT_LENGTH) {
             if let Some(len) = len.to_str().ok().and_then(|s| s.parse::<u64>().ok()) {
-                if len > limits.max_size as u64 {
+                if len > max_size as u64 {
                     return Err(too_large());
                 }
             }
         }
         if let RequestBody::Full(b) = body {
-            return if b.len() > limits.max_size {
+            return if b.len() > max_size {
                 Err(too_large())
             } else {
                 Ok(b)
             };
         }
-        let mut collecting =
-            std::pin::pin!(collect_within(body, limits.max_size, limits.chunk_timeout,));
+        let mut collecting = std::pin::pin!(collect_within(body, max_size, chunk_timeout));
         // A small body has often arrived with its head: then no timer is set.
         let first = std::future::poll_fn(|cx| {
             std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))
@@ -619,7 +645,17 @@ impl RequestContext {
         .await;
         let collected = match first {
             std::task::Poll::Ready(c) => Ok(c),
-            std::task::Poll::Pending => tokio::time::timeout(limits.timeout, collecting).await,
+            std::task::Poll::Pending => {
+                // Boxed: the timer takes no room in every request's future.
+                let mut deadline = Box::pin(tokio::time::sleep(timeout));
+                std::future::poll_fn(|cx| {
+                    if let std::task::Poll::Ready(c) = collecting.as_mut().poll(cx) {
+                        return std::task::Poll::Ready(Ok(c));
+                    }
+                    deadline.as_mut().poll(cx).map(Err)
+                })
+                .await
+            }
         };
         match collected {
             Err(_) | Ok(Err(BodyError::Stalled)) => {
