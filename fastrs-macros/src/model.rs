@@ -18,7 +18,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::errors::Errors;
-use crate::options::{parse_opts, shape, FieldOpts};
+use crate::options::{default_value, parse_opts, shape, FieldOpts};
 
 const FIELD_OPTIONS: &[&str] = &[
     "default",
@@ -123,9 +123,10 @@ fn expand_struct(
             Some(None) => quote!(::fastrs::model::Missing::Default(
                 <#ty as ::core::default::Default>::default
             )),
-            Some(Some(e)) => quote!(::fastrs::model::Missing::Default(
-                || -> #ty { ::core::convert::Into::into(#e) }
-            )),
+            Some(Some(e)) => {
+                let value = default_value(ty, Some(e));
+                quote!(::fastrs::model::Missing::Default(|| -> #ty { #value }))
+            }
         };
         shadow_fields.push(quote_spanned! {span=>
             #[serde(rename = #wire, default, deserialize_with = "::fastrs::lax::deserialize_some")]

@@ -146,11 +146,20 @@ pub fn parse_int(raw: &str) -> Result<i128, Invalid> {
         None => body,
     };
     let digits = python_digits(int_part).ok_or_else(int_parsing)?;
+    // A negative number is accumulated downwards, so `i128::MIN` (whose
+    // magnitude is one more than `i128::MAX`) is read too.
     let mut v: i128 = 0;
     for d in digits.bytes() {
+        let d = i128::from(d - b'0');
         v = v
             .checked_mul(10)
-            .and_then(|v| v.checked_add(i128::from(d - b'0')))
+            .and_then(|v| {
+                if neg {
+                    v.checked_sub(d)
+                } else {
+                    v.checked_add(d)
+                }
+            })
             .ok_or_else(|| {
                 Invalid::new(
                     "int_parsing_size",
@@ -158,7 +167,7 @@ pub fn parse_int(raw: &str) -> Result<i128, Invalid> {
                 )
             })?;
     }
-    Ok(if neg { -v } else { v })
+    Ok(v)
 }
 
 /// The common case without trimming or underscores: an optional `-` and
@@ -672,6 +681,10 @@ mod tests {
             ("a1", None),
             ("1__0", None),
             ("٣", None),
+            ("-170141183460469231731687303715884105728", Some(i128::MIN)),
+            ("170141183460469231731687303715884105727", Some(i128::MAX)),
+            ("170141183460469231731687303715884105728", None),
+            ("-170141183460469231731687303715884105729", None),
         ];
         for (raw, want) in cases {
             assert_eq!(parse_int(raw).ok(), want, "parse_int({raw:?})");
