@@ -37,7 +37,7 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a path, query, header or cookie parameter",
     label = "not a parameter type",
-    note = "parameters are scalars (integers, floats, bool, String, string enums deriving `Model`), `Option` or `Vec` of them"
+    note = "parameters are scalars (integers, floats, bool, String, string enums deriving `Model`), newtypes deriving `Model` of them, `Option` or `Vec` of them"
 )]
 pub trait FromParam: Sized + crate::constraints::Check + schemars::JsonSchema {
     /// Parses the raw string.

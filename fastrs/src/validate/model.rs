@@ -11,11 +11,107 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::constraints::{Check, Constraints};
-use crate::lax::FromJson;
+use crate::lax::{FromJson, FromParam};
 use crate::validation::{Invalid, Loc, ValidationErrors};
 
 /// A request or response model: see [`derive@crate::Model`].
+///
+/// `#[derive(Model)]` takes three shapes:
+///
+/// * a struct with named fields: Pydantic's `BaseModel`;
+/// * an enum of unit variants: a string enum (`class Color(str, Enum)`);
+/// * a struct with exactly one unnamed field, a *newtype*: Pydantic's
+///   `RootModel[T]`. It is transparent: it reads, checks, reports errors
+///   (same `loc`, no extra step), and writes exactly as its inner type, and is
+///   documented as a component named after the struct with the inner type's
+///   schema (`UserId: {"type": "string", "format": "uuid", "title": "UserId"}`).
+///   Constraints go on the inner field: `struct Age(#[field(ge = 0)] i64);`.
+///   It is a model field, a JSON body (its inferred source, as FastAPI infers a
+///   `RootModel`), and, when its inner type is a parameter type
+///   ([`FromParam`](crate::FromParam)), a `#[path]`, `#[query]`, `#[header]` or
+///   `#[cookie]` parameter too: the derive implements [`Newtype`], and a
+///   blanket impl gives every `Newtype` whose inner type is `FromParam` its
+///   `FromParam`. A newtype of an `Option` is still a required field, as a
+///   `RootModel[Optional[T]]` is.
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::uuid::Uuid;
+///
+/// #[derive(Model)]
+/// struct UserId(Uuid);
+///
+/// #[derive(Model)]
+/// struct Age(#[field(ge = 0, le = 150)] i64);
+///
+/// #[derive(Model)]
+/// struct Member {
+///     id: UserId,
+///     age: Age,
+///     #[field(default)]
+///     friends: Vec<UserId>,
+/// }
+///
+/// #[post("/members")]
+/// async fn create(body: Member) -> Member {
+///     body
+/// }
+///
+/// #[get("/members/{id}")]
+/// async fn read(#[path] id: UserId, #[query] min_age: Option<Age>) -> Json<Vec<UserId>> {
+///     let _ = min_age;
+///     Json(vec![id])
+/// }
+///
+/// let client = TestClient::new(App::new().route(create).route(read));
+/// let id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+/// let ok = client.post("/members").json(&fastrs::serde_json::json!({"id": id, "age": 30})).send();
+/// assert_eq!(ok.json(), fastrs::serde_json::json!({"id": id, "age": 30, "friends": []}));
+///
+/// let bad = client.post("/members").json(&fastrs::serde_json::json!({"id": id, "age": 200})).send();
+/// assert_eq!(bad.status(), 422);
+/// assert_eq!(bad.json()["detail"][0]["loc"], fastrs::serde_json::json!(["body", "age"]));
+///
+/// assert_eq!(client.get(&format!("/members/{id}?min_age=3")).send().json()[0], id);
+/// let bad = client.get("/members/nope?min_age=-1").send();
+/// assert_eq!(bad.json()["detail"][0]["type"], "uuid_parsing");
+/// assert_eq!(bad.json()["detail"][1]["type"], "greater_than_equal");
+/// ```
 pub trait Model: FromJson + Serialize + schemars::JsonSchema {}
+
+/// A newtype model (`#[derive(Model)] struct UserId(Uuid);`): the one field it
+/// wraps. Implemented by the derive; through it a newtype of a parameter type
+/// is a parameter type (the blanket [`FromParam`] impl below), without the
+/// derive naming any type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a path, query, header or cookie parameter",
+    label = "not a parameter type",
+    note = "parameters are scalars (integers, floats, bool, String, string enums deriving `Model`), newtypes deriving `Model` of them, `Option` or `Vec` of them"
+)]
+pub trait Newtype: Sized + Check + schemars::JsonSchema {
+    /// The wrapped type.
+    type Inner;
+    /// The constraints declared on the wrapped field (`#[field(ge = 0)]`).
+    fn constraints() -> &'static Constraints;
+    /// Wraps a value.
+    fn from_inner(inner: Self::Inner) -> Self;
+    /// The wrapped value.
+    fn inner(&self) -> &Self::Inner;
+}
+
+/// A newtype of a parameter type reads as its inner type, then checks the
+/// inner field's constraints.
+impl<N> FromParam for N
+where
+    N: Newtype,
+    N::Inner: FromParam,
+{
+    fn from_param(raw: &str) -> Result<Self, Invalid> {
+        let inner = N::Inner::from_param(raw)?;
+        inner.check(N::constraints())?;
+        Ok(N::from_inner(inner))
+    }
+}
 
 /// How an absent field gets its value.
 pub enum Missing<T> {
