@@ -18,11 +18,14 @@ use fastrs::rust_decimal::Decimal;
 use fastrs::serde_json::{json, Value};
 use fastrs::uuid::Uuid;
 
-/// An echo of a path parameter `p` and a query parameter `v`.
+/// An echo of a path parameter `p` and a query parameter `v`, each written
+/// as a model field is (`fastrs::model::Dump`: Pydantic's forms).
 #[derive(fastrs::serde::Serialize)]
-#[serde(crate = "fastrs::serde")]
+#[serde(crate = "fastrs::serde", bound = "T: fastrs::model::Dump")]
 struct Echo<T> {
+    #[serde(serialize_with = "fastrs::model::dump")]
     p: T,
+    #[serde(serialize_with = "fastrs::model::dump")]
     v: Option<T>,
 }
 
@@ -52,11 +55,7 @@ scalar_route!(time_param, "/time/{p}", NaiveTime);
 scalar_route!(naive_param, "/naive/{p}", NaiveDateTime);
 scalar_route!(aware_param, "/aware/{p}", DateTime<FixedOffset>);
 
-#[get("/duration/{p}")]
-async fn duration_param(#[path] p: TimeDelta, #[query] v: Option<TimeDelta>) -> Json<Value> {
-    use fastrs::types::datetime::iso_duration;
-    Json(json!({"p": iso_duration(&p), "v": v.as_ref().map(iso_duration)}))
-}
+scalar_route!(duration_param, "/duration/{p}", TimeDelta);
 
 #[derive(Model)]
 struct Ints {
@@ -111,12 +110,8 @@ struct Times {
 }
 
 #[post("/times")]
-async fn times(body: Times) -> Json<Value> {
-    use fastrs::types::datetime::iso_duration;
-    Json(
-        json!({"day": body.day, "at": body.at, "naive": body.naive, "aware": body.aware,
-        "took": body.took.as_ref().map(iso_duration)}),
-    )
+async fn times(body: Times) -> Json<Times> {
+    Json(body)
 }
 
 #[get("/decimal/{p}")]
@@ -349,9 +344,7 @@ const DELIBERATE: &[(&str, u16, &str)] = &[
 
 /// Not matched yet: only the status is compared.
 const KNOWN_GAPS: &[&str] = &[
-    // chrono writes fractions of a second in 3, 6 or 9 digits; Python always 6.
-    "naive_ok",
-    "aware_timestamp",
+    // None at the moment: the uuid reasons and the 6-digit fractions are matched.
 ];
 
 fn send(client: &TestClient, req: &Value) -> fastrs::TestResponse {

@@ -148,7 +148,7 @@ fn expand_struct(
             let #ident = ::fastrs::model::field::<#ty>(__v, #wire, #missing, &#c, __loc, __errors);
         });
         build.push(quote!(#ident: #ident?,));
-        ser.push(quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #wire, &self.#ident)?;));
+        ser.push(quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #wire, &::fastrs::model::Dumped(&self.#ident))?;));
         let description = match opts
             .description
             .as_ref()
@@ -168,7 +168,7 @@ fn expand_struct(
             Some(_) => quote!({
                 let __m: ::fastrs::model::Missing<#ty> = #missing;
                 match __m {
-                    ::fastrs::model::Missing::Default(f) => ::fastrs::serde_json::to_value(f()).ok(),
+                    ::fastrs::model::Missing::Default(f) => ::fastrs::serde_json::to_value(::fastrs::model::Dumped(&f())).ok(),
                     _ => ::core::option::Option::None,
                 }
             }),
@@ -276,6 +276,8 @@ fn expand_struct(
 
             impl ::fastrs::Model for #name {}
 
+            impl ::fastrs::model::Dump for #name {}
+
             impl ::fastrs::extract::Param for #name {
                 type Source = ::fastrs::extract::Body;
             }
@@ -366,7 +368,7 @@ fn expand_newtype(input: &DeriveInput, field: &syn::Field, errors: &mut Errors) 
                     &self,
                     __s: __S,
                 ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    ::fastrs::serde::Serialize::serialize(&self.0, __s)
+                    ::fastrs::model::Dump::dump(&self.0, __s)
                 }
             }
 
@@ -383,6 +385,8 @@ fn expand_newtype(input: &DeriveInput, field: &syn::Field, errors: &mut Errors) 
             }
 
             impl ::fastrs::Model for #name {}
+
+            impl ::fastrs::model::Dump for #name {}
 
             impl ::fastrs::extract::Param for #name {
                 type Source = ::fastrs::extract::Body;
@@ -527,6 +531,8 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
                     __s.serialize_str(self.as_str())
                 }
             }
+
+            impl ::fastrs::model::Dump for #name {}
 
             impl ::fastrs::Check for #name {
                 fn check(&self, _: &::fastrs::Constraints) -> ::core::result::Result<(), ::fastrs::Invalid> {

@@ -470,6 +470,31 @@ macro_rules! int_impls {
 }
 int_impls!(i8, i16, i32, i64, u8, u16, u32, u64);
 
+/// Written by their `Serialize`, as Pydantic writes them.
+macro_rules! dump_as_serde {
+    ($($t:ty),*) => {$(
+        impl crate::model::Dump for $t {}
+    )*};
+}
+dump_as_serde!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+dump_as_serde!(f32, f64, bool, String, Value);
+
+impl<T: crate::model::Dump> crate::model::Dump for Option<T> {
+    #[inline]
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(v) => v.dump(s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+impl<T: crate::model::Dump> crate::model::Dump for Vec<T> {
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(crate::model::Dumped))
+    }
+}
+
 // isize/usize go through the fixed-width type of the target's pointer size.
 impl Bounded for isize {
     const MIN: Self = isize::MIN;

@@ -113,6 +113,48 @@ where
     }
 }
 
+/// How a value is written in a model: as Pydantic's `model_dump(mode="json")`
+/// writes it. The derive's `Serialize` writes every field through it, so the
+/// macro names no type.
+///
+/// The default is the type's `Serialize`; the runtime overrides it where
+/// Pydantic writes differently from the type's serde form: a `TimeDelta` is
+/// ISO 8601 (`"P1DT2H"`, not chrono's `[secs, nanos]`), a time or datetime with
+/// a fraction of a second has 6 digits (`"10:30:00.500000"`, not `".500"`).
+/// A user type used as a model field implements it, usually as `impl Dump for
+/// MyType {}`.
+///
+/// ```
+/// use fastrs::chrono::{NaiveTime, TimeDelta};
+/// use fastrs::model::Dumped;
+/// let half = NaiveTime::from_hms_milli_opt(10, 30, 0, 500).unwrap();
+/// assert_eq!(fastrs::serde_json::to_string(&Dumped(&half)).unwrap(), r#""10:30:00.500000""#);
+/// let took = Some(TimeDelta::seconds(93_600));
+/// assert_eq!(fastrs::serde_json::to_string(&Dumped(&took)).unwrap(), r#""P1DT2H""#);
+/// ```
+pub trait Dump: Serialize {
+    /// Writes the value as Pydantic does.
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.serialize(s)
+    }
+}
+
+/// `Serialize` through [`Dump`]: what the derive writes each field with.
+pub struct Dumped<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Dump> Serialize for Dumped<'_, T> {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.dump(s)
+    }
+}
+
+/// For `#[serde(serialize_with = "fastrs::model::dump")]`: a field of a
+/// plain serde struct written as a model field would be.
+pub fn dump<T: Dump, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    v.dump(s)
+}
+
 /// How an absent field gets its value.
 pub enum Missing<T> {
     /// Required unless the type allows absence (`Option`).

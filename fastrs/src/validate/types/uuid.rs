@@ -119,6 +119,9 @@ impl FromJson for Uuid {
     }
 }
 
+/// Hyphenated, lower case: Python's `str(uuid)`.
+impl crate::model::Dump for Uuid {}
+
 impl Check for Uuid {
     fn check(&self, _: &Constraints) -> Result<(), Invalid> {
         Ok(())
