@@ -9,6 +9,11 @@
 //! * `Serialize`, `JsonSchema` (with every constraint), `Check`, `Model` and
 //!   `IntoResponse`.
 //!
+//! For a struct with one unnamed field (a newtype, Pydantic's `RootModel`) it
+//! generates the same impls, each delegating to the inner type, plus
+//! `fastrs::model::Newtype`, through which the runtime makes a newtype of a
+//! parameter type a parameter type.
+//!
 //! For an enum of unit variants it generates a string enum: parameters and
 //! JSON read it by name, Pydantic's `enum` error otherwise.
 
@@ -18,7 +23,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::errors::Errors;
-use crate::options::{parse_opts, shape, FieldOpts};
+use crate::options::{default_value, parse_opts, shape, FieldOpts};
 
 const FIELD_OPTIONS: &[&str] = &[
     "default",
@@ -44,10 +49,13 @@ pub fn expand(input: DeriveInput) -> TokenStream {
             Fields::Named(named) => {
                 expand_struct(&input, named.named.iter().collect(), &mut errors)
             }
+            Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
+                expand_newtype(&input, &unnamed.unnamed[0], &mut errors)
+            }
             _ => {
                 errors.at(
                     &input.ident,
-                    "#[derive(Model)] needs a struct with named fields",
+                    "#[derive(Model)] needs a struct with named fields, or with exactly one unnamed field (a newtype)",
                 );
                 TokenStream::new()
             }
@@ -123,9 +131,10 @@ fn expand_struct(
             Some(None) => quote!(::fastrs::model::Missing::Default(
                 <#ty as ::core::default::Default>::default
             )),
-            Some(Some(e)) => quote!(::fastrs::model::Missing::Default(
-                || -> #ty { ::core::convert::Into::into(#e) }
-            )),
+            Some(Some(e)) => {
+                let value = default_value(ty, Some(e));
+                quote!(::fastrs::model::Missing::Default(|| -> #ty { #value }))
+            }
         };
         shadow_fields.push(quote_spanned! {span=>
             #[serde(rename = #wire, default, deserialize_with = "::fastrs::lax::deserialize_some")]
@@ -139,7 +148,7 @@ fn expand_struct(
             let #ident = ::fastrs::model::field::<#ty>(__v, #wire, #missing, &#c, __loc, __errors);
         });
         build.push(quote!(#ident: #ident?,));
-        ser.push(quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #wire, &self.#ident)?;));
+        ser.push(quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #wire, &::fastrs::model::Dumped(&self.#ident))?;));
         let description = match opts
             .description
             .as_ref()
@@ -159,7 +168,7 @@ fn expand_struct(
             Some(_) => quote!({
                 let __m: ::fastrs::model::Missing<#ty> = #missing;
                 match __m {
-                    ::fastrs::model::Missing::Default(f) => ::fastrs::serde_json::to_value(f()).ok(),
+                    ::fastrs::model::Missing::Default(f) => ::fastrs::serde_json::to_value(::fastrs::model::Dumped(&f())).ok(),
                     _ => ::core::option::Option::None,
                 }
             }),
@@ -266,6 +275,118 @@ fn expand_struct(
             }
 
             impl ::fastrs::Model for #name {}
+
+            impl ::fastrs::model::Dump for #name {}
+
+            impl ::fastrs::extract::Param for #name {
+                type Source = ::fastrs::extract::Body;
+            }
+
+            impl ::fastrs::IntoResponse for #name {
+                fn into_response(self) -> ::fastrs::Response {
+                    ::fastrs::response::json_response(::fastrs::http::StatusCode::OK, &self)
+                }
+                fn response_schema(
+                    __g: &mut ::fastrs::schemars::SchemaGenerator,
+                ) -> ::core::option::Option<::fastrs::schemars::Schema> {
+                    ::core::option::Option::Some(__g.subschema_for::<Self>())
+                }
+            }
+        };
+    }
+}
+
+/// A newtype (`struct UserId(Uuid);`): every impl delegates to the inner
+/// type; the inner field's constraints are checked after it is read; the
+/// schema is the inner type's, titled with the struct's name.
+fn expand_newtype(input: &DeriveInput, field: &syn::Field, errors: &mut Errors) -> TokenStream {
+    let name = &input.ident;
+    let name_str = name.to_string();
+    let ty = &field.ty;
+    let opts = field_opts(&field.attrs, &[], errors);
+    opts.check_applies(shape(ty), ty, errors);
+    let pat = format_ident!("__PATTERN");
+    let pattern_static = opts.pattern_static(&pat);
+    let constraints = opts.constraints(opts.pattern.as_ref().map(|_| &pat));
+    let description = match crate::options::doc_comment(&input.attrs) {
+        Some(d) => quote!(::core::option::Option::Some(#d)),
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        const _: () = {
+            #pattern_static
+            static __C: ::fastrs::Constraints = #constraints;
+
+            impl ::fastrs::model::Newtype for #name {
+                type Inner = #ty;
+                fn constraints() -> &'static ::fastrs::Constraints {
+                    &__C
+                }
+                fn from_inner(__inner: #ty) -> Self {
+                    #name(__inner)
+                }
+                fn inner(&self) -> &#ty {
+                    &self.0
+                }
+            }
+
+            impl<'de> ::fastrs::serde::Deserialize<'de> for #name {
+                fn deserialize<__D: ::fastrs::serde::Deserializer<'de>>(
+                    __d: __D,
+                ) -> ::core::result::Result<Self, __D::Error> {
+                    <Self as ::fastrs::FromJson>::deserialize_lax(__d)
+                }
+            }
+
+            impl ::fastrs::FromJson for #name {
+                const IS_MODEL: bool = <#ty as ::fastrs::FromJson>::IS_MODEL;
+                fn deserialize_lax<'de, __D: ::fastrs::serde::Deserializer<'de>>(
+                    __d: __D,
+                ) -> ::core::result::Result<Self, __D::Error> {
+                    let __v = <#ty as ::fastrs::FromJson>::deserialize_lax(__d)?;
+                    ::fastrs::Check::check(&__v, &__C)
+                        .map_err(|__e| <__D::Error as ::fastrs::serde::de::Error>::custom(__e.msg))?;
+                    ::core::result::Result::Ok(#name(__v))
+                }
+                fn from_json(
+                    __v: &::fastrs::serde_json::Value,
+                    __loc: &mut ::fastrs::validation::Loc,
+                    __errors: &mut ::fastrs::ValidationErrors,
+                ) -> ::core::option::Option<Self> {
+                    <#ty as ::fastrs::FromJson>::from_json_checked(__v, &__C, __loc, __errors).map(#name)
+                }
+            }
+
+            impl ::fastrs::Check for #name {
+                fn check(&self, __c: &::fastrs::Constraints) -> ::core::result::Result<(), ::fastrs::Invalid> {
+                    ::fastrs::Check::check(&self.0, __c)
+                }
+            }
+
+            impl ::fastrs::serde::Serialize for #name {
+                fn serialize<__S: ::fastrs::serde::Serializer>(
+                    &self,
+                    __s: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    ::fastrs::model::Dump::dump(&self.0, __s)
+                }
+            }
+
+            impl ::fastrs::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(#name_str)
+                }
+                fn json_schema(__g: &mut ::fastrs::schemars::SchemaGenerator) -> ::fastrs::schemars::Schema {
+                    ::fastrs::model::field_schema(
+                        __g.subschema_for::<#ty>(), &__C, #name_str, #description,
+                        ::core::option::Option::None, ::core::option::Option::None,
+                    )
+                }
+            }
+
+            impl ::fastrs::Model for #name {}
+
+            impl ::fastrs::model::Dump for #name {}
 
             impl ::fastrs::extract::Param for #name {
                 type Source = ::fastrs::extract::Body;
@@ -410,6 +531,8 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
                     __s.serialize_str(self.as_str())
                 }
             }
+
+            impl ::fastrs::model::Dump for #name {}
 
             impl ::fastrs::Check for #name {
                 fn check(&self, _: &::fastrs::Constraints) -> ::core::result::Result<(), ::fastrs::Invalid> {

@@ -424,3 +424,35 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
     let text = lines.join("\n").trim().to_owned();
     (!text.is_empty()).then_some(text)
 }
+
+/// The expression of a `default = …` of type `ty`: a number literal as it is
+/// (so `default = 0` is a `u32` for a `u32`), wrapped in `Some` for an
+/// `Option`; anything else through `Into` (`default = "x"` for a `String`);
+/// a bare `default` is the type's `Default`.
+pub fn default_value(ty: &syn::Type, d: Option<&Expr>) -> TokenStream {
+    let Some(e) = d else {
+        return quote!(<#ty as ::core::default::Default>::default());
+    };
+    if is_number_literal(e) {
+        if option_inner(ty).is_some() {
+            return quote!(::core::option::Option::Some(#e));
+        }
+        return e.to_token_stream();
+    }
+    quote!(::core::convert::Into::<#ty>::into(#e))
+}
+
+fn is_number_literal(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(_) | Lit::Float(_),
+            ..
+        }) => true,
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) => is_number_literal(expr),
+        _ => false,
+    }
+}

@@ -12,12 +12,12 @@
 //! order) and `document`.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, ExprUnary, FnArg, ItemFn, Lit, LitStr, Pat, Type, UnOp};
+use syn::{FnArg, ItemFn, LitStr, Pat, Type};
 
 use crate::errors::Errors;
-use crate::options::{option_inner, parse_opts, shape, vec_inner, FieldOpts, Opt};
+use crate::options::{default_value, option_inner, parse_opts, shape, vec_inner, FieldOpts, Opt};
 
 /// The options a parameter attribute takes besides the constraints.
 const PARAM_OPTIONS: &[&str] = &[
@@ -320,38 +320,6 @@ fn declaration(p: &Param, decl: &syn::Ident) -> TokenStream {
             default: #default,
             default_json: #default_json,
         };
-    }
-}
-
-/// The expression of a `default = …` of type `ty`: a number literal as it is
-/// (so `default = 0` is a `u32` for a `u32`), wrapped in `Some` for an
-/// `Option`; anything else through `Into` (`default = "x"` for a `String`);
-/// a bare `default` is the type's `Default`.
-fn default_value(ty: &Type, d: Option<&Expr>) -> TokenStream {
-    let Some(e) = d else {
-        return quote!(<#ty as ::core::default::Default>::default());
-    };
-    if is_number_literal(e) {
-        if option_inner(ty).is_some() {
-            return quote!(::core::option::Option::Some(#e));
-        }
-        return e.to_token_stream();
-    }
-    quote!(::core::convert::Into::<#ty>::into(#e))
-}
-
-fn is_number_literal(e: &Expr) -> bool {
-    match e {
-        Expr::Lit(ExprLit {
-            lit: Lit::Int(_) | Lit::Float(_),
-            ..
-        }) => true,
-        Expr::Unary(ExprUnary {
-            op: UnOp::Neg(_),
-            expr,
-            ..
-        }) => is_number_literal(expr),
-        _ => false,
     }
 }
 

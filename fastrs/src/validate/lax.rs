@@ -37,7 +37,7 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a path, query, header or cookie parameter",
     label = "not a parameter type",
-    note = "parameters are scalars (integers, floats, bool, String, string enums deriving `Model`), `Option` or `Vec` of them"
+    note = "parameters are scalars (integers, floats, bool, String, string enums deriving `Model`), newtypes deriving `Model` of them, `Option` or `Vec` of them"
 )]
 pub trait FromParam: Sized + crate::constraints::Check + schemars::JsonSchema {
     /// Parses the raw string.
@@ -47,7 +47,8 @@ pub trait FromParam: Sized + crate::constraints::Check + schemars::JsonSchema {
 /// A value that can be read from a JSON body, with Pydantic's lax coercions.
 ///
 /// A user type becomes a model field (or a body) by implementing it, with
-/// [`Check`](crate::Check), `JsonSchema` and `Serialize`:
+/// [`Check`](crate::Check), `JsonSchema`, `Serialize` and
+/// [`Dump`](crate::model::Dump):
 ///
 /// ```
 /// use fastrs::prelude::*;
@@ -83,6 +84,9 @@ pub trait FromParam: Sized + crate::constraints::Check + schemars::JsonSchema {
 ///         self.0.check(c)
 ///     }
 /// }
+///
+/// // Written as its `Serialize` says (a type may write itself as Pydantic would).
+/// impl fastrs::model::Dump for Percent {}
 ///
 /// impl fastrs::schemars::JsonSchema for Percent {
 ///     fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -211,11 +215,20 @@ pub fn parse_int(raw: &str) -> Result<i128, Invalid> {
         None => body,
     };
     let digits = python_digits(int_part).ok_or_else(int_parsing)?;
+    // A negative number is accumulated downwards, so `i128::MIN` (whose
+    // magnitude is one more than `i128::MAX`) is read too.
     let mut v: i128 = 0;
     for d in digits.bytes() {
+        let d = i128::from(d - b'0');
         v = v
             .checked_mul(10)
-            .and_then(|v| v.checked_add(i128::from(d - b'0')))
+            .and_then(|v| {
+                if neg {
+                    v.checked_sub(d)
+                } else {
+                    v.checked_add(d)
+                }
+            })
             .ok_or_else(|| {
                 Invalid::new(
                     "int_parsing_size",
@@ -223,7 +236,7 @@ pub fn parse_int(raw: &str) -> Result<i128, Invalid> {
                 )
             })?;
     }
-    Ok(if neg { -v } else { v })
+    Ok(v)
 }
 
 /// The common case without trimming or underscores: an optional `-` and
@@ -526,6 +539,31 @@ macro_rules! int_impls {
 }
 int_impls!(i8, i16, i32, i64, u8, u16, u32, u64);
 
+/// Written by their `Serialize`, as Pydantic writes them.
+macro_rules! dump_as_serde {
+    ($($t:ty),*) => {$(
+        impl crate::model::Dump for $t {}
+    )*};
+}
+dump_as_serde!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+dump_as_serde!(f32, f64, bool, String, Value);
+
+impl<T: crate::model::Dump> crate::model::Dump for Option<T> {
+    #[inline]
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(v) => v.dump(s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+impl<T: crate::model::Dump> crate::model::Dump for Vec<T> {
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(crate::model::Dumped))
+    }
+}
+
 // isize/usize go through the fixed-width type of the target's pointer size.
 impl Bounded for isize {
     const MIN: Self = isize::MIN;
@@ -737,6 +775,10 @@ mod tests {
             ("a1", None),
             ("1__0", None),
             ("٣", None),
+            ("-170141183460469231731687303715884105728", Some(i128::MIN)),
+            ("170141183460469231731687303715884105727", Some(i128::MAX)),
+            ("170141183460469231731687303715884105728", None),
+            ("-170141183460469231731687303715884105729", None),
         ];
         for (raw, want) in cases {
             assert_eq!(parse_int(raw).ok(), want, "parse_int({raw:?})");

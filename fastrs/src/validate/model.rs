@@ -11,11 +11,149 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::constraints::{Check, Constraints};
-use crate::lax::FromJson;
+use crate::lax::{FromJson, FromParam};
 use crate::validation::{Invalid, Loc, ValidationErrors};
 
 /// A request or response model: see [`derive@crate::Model`].
+///
+/// `#[derive(Model)]` takes three shapes:
+///
+/// * a struct with named fields: Pydantic's `BaseModel`;
+/// * an enum of unit variants: a string enum (`class Color(str, Enum)`);
+/// * a struct with exactly one unnamed field, a *newtype*: Pydantic's
+///   `RootModel[T]`. It is transparent: it reads, checks, reports errors
+///   (same `loc`, no extra step), and writes exactly as its inner type, and is
+///   documented as a component named after the struct with the inner type's
+///   schema (`UserId: {"type": "string", "format": "uuid", "title": "UserId"}`).
+///   Constraints go on the inner field: `struct Age(#[field(ge = 0)] i64);`.
+///   It is a model field, a JSON body (its inferred source, as FastAPI infers a
+///   `RootModel`), and, when its inner type is a parameter type
+///   ([`FromParam`](crate::FromParam)), a `#[path]`, `#[query]`, `#[header]` or
+///   `#[cookie]` parameter too: the derive implements [`Newtype`], and a
+///   blanket impl gives every `Newtype` whose inner type is `FromParam` its
+///   `FromParam`. A newtype of an `Option` is still a required field, as a
+///   `RootModel[Optional[T]]` is.
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::uuid::Uuid;
+///
+/// #[derive(Model)]
+/// struct UserId(Uuid);
+///
+/// #[derive(Model)]
+/// struct Age(#[field(ge = 0, le = 150)] i64);
+///
+/// #[derive(Model)]
+/// struct Member {
+///     id: UserId,
+///     age: Age,
+///     #[field(default)]
+///     friends: Vec<UserId>,
+/// }
+///
+/// #[post("/members")]
+/// async fn create(body: Member) -> Member {
+///     body
+/// }
+///
+/// #[get("/members/{id}")]
+/// async fn read(#[path] id: UserId, #[query] min_age: Option<Age>) -> Json<Vec<UserId>> {
+///     let _ = min_age;
+///     Json(vec![id])
+/// }
+///
+/// let client = TestClient::new(App::new().route(create).route(read));
+/// let id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+/// let ok = client.post("/members").json(&fastrs::serde_json::json!({"id": id, "age": 30})).send();
+/// assert_eq!(ok.json(), fastrs::serde_json::json!({"id": id, "age": 30, "friends": []}));
+///
+/// let bad = client.post("/members").json(&fastrs::serde_json::json!({"id": id, "age": 200})).send();
+/// assert_eq!(bad.status(), 422);
+/// assert_eq!(bad.json()["detail"][0]["loc"], fastrs::serde_json::json!(["body", "age"]));
+///
+/// assert_eq!(client.get(&format!("/members/{id}?min_age=3")).send().json()[0], id);
+/// let bad = client.get("/members/nope?min_age=-1").send();
+/// assert_eq!(bad.json()["detail"][0]["type"], "uuid_parsing");
+/// assert_eq!(bad.json()["detail"][1]["type"], "greater_than_equal");
+/// ```
 pub trait Model: FromJson + Serialize + schemars::JsonSchema {}
+
+/// A newtype model (`#[derive(Model)] struct UserId(Uuid);`): the one field it
+/// wraps. Implemented by the derive; through it a newtype of a parameter type
+/// is a parameter type (the blanket [`FromParam`] impl below), without the
+/// derive naming any type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a path, query, header or cookie parameter",
+    label = "not a parameter type",
+    note = "parameters are scalars (integers, floats, bool, String, string enums deriving `Model`), newtypes deriving `Model` of them, `Option` or `Vec` of them"
+)]
+pub trait Newtype: Sized + Check + schemars::JsonSchema {
+    /// The wrapped type.
+    type Inner;
+    /// The constraints declared on the wrapped field (`#[field(ge = 0)]`).
+    fn constraints() -> &'static Constraints;
+    /// Wraps a value.
+    fn from_inner(inner: Self::Inner) -> Self;
+    /// The wrapped value.
+    fn inner(&self) -> &Self::Inner;
+}
+
+/// A newtype of a parameter type reads as its inner type, then checks the
+/// inner field's constraints.
+impl<N> FromParam for N
+where
+    N: Newtype,
+    N::Inner: FromParam,
+{
+    fn from_param(raw: &str) -> Result<Self, Invalid> {
+        let inner = N::Inner::from_param(raw)?;
+        inner.check(N::constraints())?;
+        Ok(N::from_inner(inner))
+    }
+}
+
+/// How a value is written in a model: as Pydantic's `model_dump(mode="json")`
+/// writes it. The derive's `Serialize` writes every field through it, so the
+/// macro names no type.
+///
+/// The default is the type's `Serialize`; the runtime overrides it where
+/// Pydantic writes differently from the type's serde form: a `TimeDelta` is
+/// ISO 8601 (`"P1DT2H"`, not chrono's `[secs, nanos]`), a time or datetime with
+/// a fraction of a second has 6 digits (`"10:30:00.500000"`, not `".500"`).
+/// A user type used as a model field implements it, usually as `impl Dump for
+/// MyType {}`.
+///
+/// ```
+/// use fastrs::chrono::{NaiveTime, TimeDelta};
+/// use fastrs::model::Dumped;
+/// let half = NaiveTime::from_hms_milli_opt(10, 30, 0, 500).unwrap();
+/// assert_eq!(fastrs::serde_json::to_string(&Dumped(&half)).unwrap(), r#""10:30:00.500000""#);
+/// let took = Some(TimeDelta::seconds(93_600));
+/// assert_eq!(fastrs::serde_json::to_string(&Dumped(&took)).unwrap(), r#""P1DT2H""#);
+/// ```
+pub trait Dump: Serialize {
+    /// Writes the value as Pydantic does.
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.serialize(s)
+    }
+}
+
+/// `Serialize` through [`Dump`]: what the derive writes each field with.
+pub struct Dumped<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Dump> Serialize for Dumped<'_, T> {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.dump(s)
+    }
+}
+
+/// For `#[serde(serialize_with = "fastrs::model::dump")]`: a field of a
+/// plain serde struct written as a model field would be.
+pub fn dump<T: Dump, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    v.dump(s)
+}
 
 /// How an absent field gets its value.
 pub enum Missing<T> {

@@ -46,6 +46,8 @@ impl Serialize for Bytes {
     }
 }
 
+impl crate::model::Dump for Bytes {}
+
 impl schemars::JsonSchema for Bytes {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Bytes".into()

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::constraints::{Check, Constraints};
 use crate::lax::{FromJson, FromParam, Lax};
+use crate::model::{Dump, Dumped};
 use crate::validation::{Invalid, Loc, ValidationErrors};
 
 fn dict_type() -> Invalid {
@@ -178,6 +179,30 @@ impl<T: FromJson + Ord> FromJson for BTreeSet<T> {
             out.insert(v);
         })?;
         Some(out)
+    }
+}
+
+impl<K: serde::Serialize, V: Dump, H> Dump for HashMap<K, V, H> {
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter().map(|(k, v)| (k, Dumped(v))))
+    }
+}
+
+impl<K: serde::Serialize, V: Dump> Dump for BTreeMap<K, V> {
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter().map(|(k, v)| (k, Dumped(v))))
+    }
+}
+
+impl<T: Dump, H> Dump for HashSet<T, H> {
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(Dumped))
+    }
+}
+
+impl<T: Dump> Dump for BTreeSet<T> {
+    fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(Dumped))
     }
 }
 

@@ -18,10 +18,17 @@
 //! * a duration is ISO 8601 (`P1DT2H`), `[-][D day[s], ]HH:MM[:SS[.ffffff]]`, or a
 //!   number of seconds; a string of digits alone is not a duration for Pydantic.
 //!   [`iso_duration`] writes it as Pydantic does (`"P1DT2H"`, `"-PT1S"`).
+//!
+//! In a model (through [`crate::model::Dump`]) they are written as Pydantic
+//! writes them: a duration in ISO 8601, a fraction of a second in 6 digits.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone};
+use std::fmt;
+
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike,
+};
 use serde::de::Deserializer;
-use serde::Deserialize;
+use serde::{Deserialize, Serializer};
 use serde_json::Value;
 use speedate::{
     Date as SDate, DateConfig, DateTime as SDateTime, DateTimeConfig, Duration as SDuration,
@@ -31,6 +38,7 @@ use strum::EnumMessage;
 
 use crate::constraints::{join, Check, Constraints};
 use crate::lax::{record, FromJson, FromParam};
+use crate::model::Dump;
 use crate::validation::{Invalid, Loc, ValidationErrors};
 
 /// One input as Pydantic's Python-mode validators see it.
@@ -318,6 +326,86 @@ pub fn iso_duration(td: &TimeDelta) -> String {
     match SDuration::new(positive, days, (secs % 86400) as u32, micros as u32) {
         Ok(d) => d.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------- writing
+
+/// A time as Python's `isoformat()` writes it: `HH:MM:SS`, and `.ffffff`
+/// when there is a fraction of a second (microseconds, 6 digits).
+pub(crate) struct PyTime(pub NaiveTime);
+
+impl fmt::Display for PyTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        let nanos = t.nanosecond();
+        // chrono's leap second (nanoseconds past 1e9) is second 60.
+        let leap = u32::from(nanos >= 1_000_000_000);
+        write!(
+            f,
+            "{:02}:{:02}:{:02}",
+            t.hour(),
+            t.minute(),
+            t.second() + leap
+        )?;
+        let micros = (nanos % 1_000_000_000) / 1000;
+        if micros != 0 {
+            write!(f, ".{micros:06}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A datetime as Pydantic writes it: `YYYY-MM-DDTHH:MM:SS[.ffffff]`, then
+/// `Z` for a zero offset, `±HH:MM` for another, nothing when naive.
+pub(crate) struct PyDateTime(pub NaiveDateTime, pub Option<i32>);
+
+impl fmt::Display for PyDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}T{}", self.0.date(), PyTime(self.0.time()))?;
+        match self.1 {
+            None => Ok(()),
+            Some(0) => f.write_str("Z"),
+            Some(secs) => {
+                let sign = if secs < 0 { '-' } else { '+' };
+                let a = secs.unsigned_abs();
+                write!(f, "{sign}{:02}:{:02}", a / 3600, a / 60 % 60)?;
+                if a % 60 != 0 {
+                    write!(f, ":{:02}", a % 60)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Dump for NaiveDate {}
+
+impl Dump for NaiveTime {
+    fn dump<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&PyTime(*self))
+    }
+}
+
+impl Dump for NaiveDateTime {
+    fn dump<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&PyDateTime(*self, None))
+    }
+}
+
+impl Dump for DateTime<FixedOffset> {
+    fn dump<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&PyDateTime(
+            self.naive_local(),
+            Some(self.offset().local_minus_utc()),
+        ))
+    }
+}
+
+/// ISO 8601, as [`iso_duration`].
+impl Dump for TimeDelta {
+    fn dump<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&iso_duration(self))
     }
 }
 

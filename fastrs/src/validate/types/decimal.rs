@@ -177,6 +177,8 @@ fn bound_error(kind: &'static str, words: &str, key: &'static str, b: Bound) -> 
     Invalid::new(kind, format!("Input should be {words} {shown}")).with_ctx(key, b.to_json())
 }
 
+impl crate::model::Dump for Decimal {}
+
 impl Check for Decimal {
     fn check(&self, c: &Constraints) -> Result<(), Invalid> {
         check_digits(self, c)?;

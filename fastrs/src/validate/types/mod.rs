@@ -146,6 +146,8 @@ impl schemars::JsonSchema for Email {
     }
 }
 
+impl crate::model::Dump for Email {}
+
 impl FromParam for Email {
     fn from_param(raw: &str) -> Result<Self, Invalid> {
         Email::parse(raw)
@@ -297,6 +299,13 @@ impl FromJson for DateTime<Utc> {
     }
     fn from_json(v: &Value, loc: &mut Loc, errors: &mut ValidationErrors) -> Option<Self> {
         record(datetime_from_json(v), v, loc, errors)
+    }
+}
+
+/// RFC 3339 with `Z`, and 6 digits of a fraction of a second, as Pydantic.
+impl crate::model::Dump for DateTime<Utc> {
+    fn dump<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&datetime::PyDateTime(self.naive_utc(), Some(0)))
     }
 }
 

@@ -90,6 +90,8 @@ impl FromJson for Uuid {
     }
 }
 
+impl crate::model::Dump for Uuid {}
+
 impl Check for Uuid {
     fn check(&self, _: &Constraints) -> Result<(), Invalid> {
         Ok(())
