@@ -51,6 +51,10 @@ on_both_databases!(
     http_details,
     cors,
     lax_coercions_and_body_errors,
+    login_does_the_same_work_for_unknown_emails,
+    password_hashing_is_bounded,
+    without_an_api_key_every_key_is_refused,
+    without_a_secret_key_tokens_do_not_outlive_the_app,
 );
 
 fn auth(token: &str) -> String {
@@ -408,7 +412,7 @@ fn bearer_header_variants(db: &TestDb) {
     assert_eq!(me(Some(&bearer(&other.create_token(1).unwrap()))), invalid);
     // expired, with our key
     let ours = shop::security::Security::new(
-        shop::DEV_SECRET_KEY,
+        TEST_SECRET_KEY,
         std::time::Duration::from_secs(60),
         Default::default(),
     );
@@ -956,7 +960,7 @@ fn admin_stats(db: &TestDb) {
     // APP_API_KEY changes the key
     drop(c);
     let mut config = db.config();
-    config.api_key = "another".into();
+    config.api_key = Some("another".into());
     let c = TestClient::new(shop::app(config));
     let r = c
         .get("/admin/stats")
@@ -1558,4 +1562,302 @@ async fn race_for_the_last_units_postgres() {
         return;
     };
     race(db).await;
+}
+
+/// Registers Jane on `service` and returns her `Authorization` header.
+async fn jane(service: &fastrs::AppService) -> String {
+    let (s, _) = send(service, Method::POST, "/users", &[],
+        Some(json!({"name": "Jane", "email": "jane@example.com", "age": 30, "password": "password123"}))).await;
+    assert_eq!(s, 201);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/auth/token")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(RequestBody::Full(
+            "username=jane%40example.com&password=password123".into(),
+        ))
+        .unwrap();
+    let body = service
+        .handle(req)
+        .await
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes();
+    let token: Value = fastrs::serde_json::from_slice(&body).unwrap();
+    bearer(token["access_token"].as_str().unwrap())
+}
+
+/// 50 two-line orders at once, half of them naming the two products in the
+/// other order (on PostgreSQL, row locks taken in line order deadlocked and
+/// answered 500): every order succeeds or gets 409, never a 500.
+async fn crossed_orders(db: TestDb) {
+    let service = Arc::new(shop::app(db.config()).start().await.expect("start"));
+    let auth = jane(&service).await;
+    let mut ids = Vec::new();
+    for name in ["A", "B"] {
+        let (s, item) = send(
+            &service,
+            Method::POST,
+            "/items",
+            &[("authorization", &auth)],
+            Some(json!({"name": name, "price": 1.0, "stock": 40})),
+        )
+        .await;
+        assert_eq!(s, 201);
+        ids.push(item["id"].as_i64().unwrap());
+    }
+    let (a, b) = (ids[0], ids[1]);
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let service = service.clone();
+        let auth = auth.clone();
+        let (first, second) = if i % 2 == 0 { (a, b) } else { (b, a) };
+        tasks.push(tokio::spawn(async move {
+            send(
+                &service,
+                Method::POST,
+                "/orders",
+                &[("authorization", &auth)],
+                Some(json!({"items": [
+                    {"product_id": first, "quantity": 1},
+                    {"product_id": second, "quantity": 1}],
+                    "shipping_address": address()})),
+            )
+            .await
+        }));
+    }
+    let (mut ok, mut conflict, mut other) = (0, 0, Vec::new());
+    for t in tasks {
+        match t.await.unwrap() {
+            (201, _) => ok += 1,
+            (409, b) => {
+                assert_eq!(b["error"]["code"], "INSUFFICIENT_INVENTORY");
+                conflict += 1;
+            }
+            (s, b) => other.push(format!("{s} {b}")),
+        }
+    }
+    let mut stocks = Vec::new();
+    for id in [a, b] {
+        let (_, item) = send(&service, Method::GET, &format!("/items/{id}"), &[], None).await;
+        stocks.push(item["stock"].clone());
+    }
+    service.shutdown().await;
+    let backend = db.backend;
+    // dropped off the runtime (it blocks), and before asserting (a panic
+    // while it drops on a runtime thread would abort)
+    tokio::task::spawn_blocking(move || drop(db)).await.unwrap();
+    assert!(
+        other.is_empty(),
+        "{backend}: {} answers not 201/409: {other:?}",
+        other.len()
+    );
+    // 40 units of each product, one of each per order: 40 orders succeed
+    assert_eq!((ok, conflict), (40, 10), "{backend}");
+    assert_eq!(stocks, [json!(0), json!(0)], "{backend}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn crossed_orders_never_deadlock_sqlite() {
+    crossed_orders(TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn crossed_orders_never_deadlock_postgres() {
+    let Some(db) = tokio::task::spawn_blocking(TestDb::postgres).await.unwrap() else {
+        return;
+    };
+    crossed_orders(db).await;
+}
+
+// ------------------------------------------------- hardening: secrets, hashing
+
+/// A login for an unknown email runs one argon2 verification (against a
+/// fixed dummy hash), exactly as a wrong password for a known one does, and
+/// computes no hash: both take the same time.
+fn login_does_the_same_work_for_unknown_emails(db: &TestDb) {
+    let hashing = fastrs::blocking::Limiter::new(2);
+    let mut config = db.config();
+    config.hashing = hashing.clone();
+    let c = TestClient::new(shop::app(config));
+    let r = register(&c, "Jane", "jane@example.com");
+    assert_eq!(r.status(), 201);
+    assert_eq!(hashing.completed(), 1, "registration hashes once");
+    let attempt = |email: &str, password: &str| {
+        let before = hashing.completed();
+        let r = c
+            .post("/auth/token")
+            .form(&[("username", email), ("password", password)])
+            .send();
+        (r.status().as_u16(), hashing.completed() - before)
+    };
+    assert_eq!(attempt("jane@example.com", "wrong-password"), (401, 1));
+    assert_eq!(attempt("nobody@example.com", "wrong-password"), (401, 1));
+    assert_eq!(attempt("nobody@example.com", "password123"), (401, 1));
+    assert_eq!(attempt("not an email", "password123"), (401, 1));
+    assert_eq!(attempt("jane@example.com", "password123"), (200, 1));
+    assert_eq!(hashing.rejected(), 0);
+}
+
+/// Hashing runs through the app's limiter: with every slot taken and no
+/// time to wait, a login and a registration answer 503 with Retry-After
+/// (not an unbounded pile of 19 MiB hashes).
+fn password_hashing_is_bounded(db: &TestDb) {
+    let hashing =
+        fastrs::blocking::Limiter::new(1).queue_timeout(std::time::Duration::from_millis(50));
+    let mut config = db.config();
+    config.hashing = hashing.clone();
+    let c = TestClient::new(shop::app(config));
+    assert_eq!(register(&c, "Jane", "jane@example.com").status(), 201);
+    // take the only slot from another thread until told to let go
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let holder = {
+        let hashing = hashing.clone();
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(hashing.run(move || rx.recv().ok()))
+        })
+    };
+    while hashing.available() > 0 {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let r = c
+        .post("/auth/token")
+        .form(&[
+            ("username", "jane@example.com"),
+            ("password", "password123"),
+        ])
+        .send();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert_eq!(r.json(), json!({"detail": "Server busy, retry later"}));
+    let r = register(&c, "Bob", "bob@example.com");
+    assert_eq!(
+        (r.status().as_u16(), r.header("retry-after")),
+        (503, Some("1"))
+    );
+    assert_eq!(hashing.rejected(), 2);
+    tx.send(()).unwrap();
+    holder.join().unwrap().unwrap();
+    // the slot is free again
+    login(&c, "jane@example.com", "password123");
+    assert_eq!(register(&c, "Bob", "bob@example.com").status(), 201);
+}
+
+/// Without `APP_API_KEY` there is no key at all: the article's, an empty
+/// one, any other: 403.
+fn without_an_api_key_every_key_is_refused(db: &TestDb) {
+    let mut config = db.config();
+    config.api_key = None;
+    let c = TestClient::new(shop::app(config));
+    let token = user_token(&c, "Jane", "jane@example.com");
+    for key in [TEST_API_KEY, "", "anything"] {
+        let r = c
+            .get("/admin/stats")
+            .header("authorization", &auth(&token))
+            .header("x-api-key", key)
+            .send();
+        assert_eq!(
+            (r.status().as_u16(), r.json()),
+            (403, json!({"detail": "Invalid API key"})),
+            "{key:?}"
+        );
+    }
+}
+
+/// Without `SECRET_KEY` each app signs with a random key of its own: a
+/// token from one start is refused by the next.
+fn without_a_secret_key_tokens_do_not_outlive_the_app(db: &TestDb) {
+    let config = || {
+        let mut config = db.config();
+        config.secret_key = None;
+        config
+    };
+    let c = TestClient::new(shop::app(config()));
+    let token = user_token(&c, "Jane", "jane@example.com");
+    let me = |c: &TestClient| {
+        c.get("/users/me")
+            .header("authorization", &auth(&token))
+            .send()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(me(&c), 200);
+    drop(c);
+    let c = TestClient::new(shop::app(config()));
+    assert_eq!(me(&c), 401);
+    // nor does the source hold a key: the configured test key does not sign it
+    let ours = shop::security::Security::new(
+        TEST_SECRET_KEY,
+        std::time::Duration::from_secs(60),
+        Default::default(),
+    );
+    let forged = ours.create_token(1).unwrap();
+    let r = c
+        .get("/users/me")
+        .header("authorization", &auth(&forged))
+        .send();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn a_short_secret_key_stops_the_start() {
+    let mut config = shop::Config::new("sqlite::memory:");
+    config.secret_key = Some("x".repeat(shop::MIN_SECRET_KEY_BYTES - 1));
+    let Err(e) = shop::app(config).start().await else {
+        panic!("a 31-byte key is refused");
+    };
+    assert_eq!(
+        e.to_string(),
+        "SECRET_KEY must be at least 32 bytes, it is 31; generate one with `openssl rand -hex 32`"
+    );
+    let mut config = shop::Config::new("sqlite::memory:");
+    config.secret_key = Some("x".repeat(shop::MIN_SECRET_KEY_BYTES));
+    shop::app(config)
+        .start()
+        .await
+        .expect("32 bytes are enough");
+}
+
+#[test]
+fn secrets_and_hashing_from_the_environment() {
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    };
+    let c = shop::Config::from_vars(vars(&[])).unwrap();
+    assert_eq!((c.api_key, c.secret_key), (None, None));
+    assert_eq!(c.database_url, "sqlite://shop.db");
+    assert_eq!(
+        c.hashing.permits(),
+        fastrs::blocking::Limiter::default_permits()
+    );
+    let c = shop::Config::from_vars(vars(&[
+        ("APP_API_KEY", "k"),
+        ("SECRET_KEY", "0123456789abcdef0123456789abcdef"),
+        ("PASSWORD_HASHING_CONCURRENCY", "3"),
+    ]))
+    .unwrap();
+    assert_eq!(c.api_key.as_deref(), Some("k"));
+    assert_eq!(c.hashing.permits(), 3);
+    // empty counts as unset
+    let c = shop::Config::from_vars(vars(&[("APP_API_KEY", " "), ("SECRET_KEY", "")])).unwrap();
+    assert_eq!((c.api_key, c.secret_key), (None, None));
+    assert_eq!(
+        shop::Config::from_vars(vars(&[("SECRET_KEY", "short")])).unwrap_err(),
+        shop::ConfigError::ShortSecretKey(5)
+    );
+    assert_eq!(
+        shop::Config::from_vars(vars(&[("PASSWORD_HASHING_CONCURRENCY", "0")])).unwrap_err(),
+        shop::ConfigError::NotANumber("PASSWORD_HASHING_CONCURRENCY", "0".into())
+    );
 }

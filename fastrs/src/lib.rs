@@ -42,6 +42,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod blocking;
 pub mod body;
 pub mod exception;
 pub mod extract;

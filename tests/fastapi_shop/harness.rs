@@ -15,6 +15,11 @@ use shop::security::PasswordHashing;
 /// The PostgreSQL the PG half runs against.
 pub const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// The API key the tests configure (the article's `secret-key-123`).
+pub const TEST_API_KEY: &str = "secret-key-123";
+/// The signing key the tests configure.
+pub const TEST_SECRET_KEY: &str = "shop-tests-signing-key-0123456789abcdef";
+
 /// A fresh, empty database for one test; dropping it removes it.
 pub struct TestDb {
     pub url: String,
@@ -101,10 +106,14 @@ impl TestDb {
         })
     }
 
-    /// The shop's settings for this database, with cheap password hashing.
+    /// The shop's settings for this database, with cheap password hashing,
+    /// the article's API key and a fixed signing key (the shop has neither
+    /// by default).
     pub fn config(&self) -> shop::Config {
         let mut c = shop::Config::new(self.url.clone());
         c.password_hashing = PasswordHashing::FastInsecure;
+        c.api_key = Some(TEST_API_KEY.into());
+        c.secret_key = Some(TEST_SECRET_KEY.into());
         c
     }
 

@@ -49,16 +49,17 @@ pub async fn get_current_user(
 }
 
 /// The admin API key (the article's `verify_api_key`): header `X-API-Key`,
-/// required (422 when missing), 403 `Invalid API key` unless it is `APP_API_KEY`.
+/// required (422 when missing), 403 `Invalid API key` unless it is `APP_API_KEY`;
+/// without `APP_API_KEY` every key is refused.
 #[dependency]
 pub async fn verify_api_key(
     #[header] x_api_key: String,
     settings: State<Settings>,
 ) -> Result<String, HttpError> {
-    if !constant_time_eq(x_api_key.as_bytes(), settings.api_key.as_bytes()) {
-        return Err(HttpError::new(403, "Invalid API key"));
+    match &settings.api_key {
+        Some(key) if constant_time_eq(x_api_key.as_bytes(), key.as_bytes()) => Ok(x_api_key),
+        _ => Err(HttpError::new(403, "Invalid API key")),
     }
-    Ok(x_api_key)
 }
 
 /// Compares two secrets in time independent of where they differ.

@@ -10,7 +10,14 @@ async fn main() {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
-    let config = shop::Config::from_env();
+    let config = match shop::Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            tracing::error!("shop: {e}");
+            eprintln!("shop: {e}");
+            std::process::exit(1);
+        }
+    };
     if let Err(e) = fastrs::serve(shop::app(config)).await {
         tracing::error!("shop: {e}");
         eprintln!("shop: {e}");

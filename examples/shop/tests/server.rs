@@ -30,37 +30,56 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The shop's signing key in these tests (32 bytes or more).
+const SECRET: &str = "server-test-secret-0123456789abcdef";
+
 fn start(db_url: &str) -> Server {
+    start_with(
+        db_url,
+        &[("SECRET_KEY", SECRET), ("APP_API_KEY", "server-test-key")],
+    )
+    .0
+}
+
+/// Starts the binary with `env` on top of HOST, PORT, DATABASE_URL and
+/// RUST_LOG; returns it once it listens, with the log lines printed so far.
+fn start_with(db_url: &str, env: &[(&str, &str)]) -> (Server, Vec<String>) {
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_shop"));
+    command
+        .env_remove("SECRET_KEY")
+        .env_remove("APP_API_KEY")
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
         .env("DATABASE_URL", db_url)
-        .env("SECRET_KEY", "server-test-secret")
-        .env("APP_API_KEY", "server-test-key")
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the shop binary starts");
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("the shop binary starts");
     // Wait for the "docs at" line the server prints when it listens.
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        let mut seen = Vec::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            seen.push(line.clone());
             if line.contains("docs at") {
-                let _ = tx.send(line.clone());
+                let _ = tx.send(seen.clone());
             }
         }
     });
-    let line = rx
+    let lines = rx
         .recv_timeout(Duration::from_secs(60))
         .expect("the server says where it listens");
+    let line = lines.last().unwrap();
     assert!(
         line.contains(&format!("http://127.0.0.1:{port}/docs")),
         "{line}"
     );
-    Server { child, port }
+    (Server { child, port }, lines)
 }
 
 struct Reply {
@@ -291,6 +310,89 @@ fn a_bad_database_url_stops_the_start() {
         String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("DATABASE_URL must start with sqlite: or postgres:"),
+        "{text}"
+    );
+}
+
+fn register_and_login(port: u16) -> String {
+    let r = request(
+        port,
+        "POST",
+        "/users",
+        &[("Content-Type", "application/json")],
+        &json_body(
+            &json!({"name": "Jane", "email": "jane@example.com", "age": 30, "password": "password123"}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let r = request(
+        port,
+        "POST",
+        "/auth/token",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"username=jane%40example.com&password=password123",
+    );
+    assert_eq!(r.status, 200);
+    format!("Bearer {}", r.json()["access_token"].as_str().unwrap())
+}
+
+#[test]
+fn without_secrets_it_starts_with_a_random_key_and_no_api_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite://{}", dir.path().join("shop.db").display());
+    let (server, log) = start_with(&db_url, &[]);
+    let log = log.join("\n");
+    assert!(
+        log.contains("SECRET_KEY is not set") && log.contains("will not survive a restart"),
+        "{log}"
+    );
+    assert!(log.contains("APP_API_KEY is not set"), "{log}");
+    let auth = register_and_login(server.port);
+    let bearer = ("Authorization", auth.as_str());
+    let r = request(server.port, "GET", "/users/me", &[bearer], b"");
+    assert_eq!(r.status, 200);
+    // no public default key: every key is refused
+    for key in ["secret-key-123", "", "anything"] {
+        let r = request(
+            server.port,
+            "GET",
+            "/admin/stats",
+            &[bearer, ("X-API-Key", key)],
+            b"",
+        );
+        assert_eq!(
+            (r.status, r.json()),
+            (403, json!({"detail": "Invalid API key"})),
+            "{key:?}"
+        );
+    }
+    drop(server);
+    // a new start, a new key: the old token no longer verifies
+    let (server, _) = start_with(&db_url, &[]);
+    let r = request(server.port, "GET", "/users/me", &[bearer], b"");
+    assert_eq!(
+        (r.status, r.json()),
+        (401, json!({"detail": "Could not validate credentials"}))
+    );
+}
+
+#[test]
+fn a_short_secret_key_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .env("PORT", free_port().to_string())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("shop.db").display()),
+        )
+        .env("SECRET_KEY", "0123456789abcdef0123456789abcde")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("SECRET_KEY must be at least 32 bytes, it is 31"),
         "{text}"
     );
 }

@@ -33,7 +33,12 @@ pub async fn login(
         ),
         None => (None, None),
     };
-    let ok = security.verify_password(form.password.clone(), hash).await;
+    // An unknown email is verified against a dummy hash: the same work, the
+    // same time, as a wrong password. Every hash waits for a slot of the
+    // hashing limiter (503 with Retry-After when none comes in time).
+    let ok = security
+        .verify_password(form.password.clone(), hash)
+        .await?;
     match (ok, user_id) {
         (true, Some(id)) => Ok(Token {
             access_token: security.create_token(id).or_500()?,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use fastrs::prelude::*;
 
-use crate::database::Db;
+use crate::database::{Backend, Db};
 use crate::dependencies::{get_current_user, get_db};
 use crate::errors::{ApiError, AppError};
 use crate::models::{format_time, now, OrderLineRow, OrderRow, ORDER_COLUMNS};
@@ -29,19 +29,75 @@ fn to_order(o: OrderRow, lines: Vec<OrderLine>) -> Order {
     }
 }
 
+/// How many times an order is tried when the database aborts it for a
+/// deadlock or a serialization failure (then 500).
+const ORDER_ATTEMPTS: u32 = 5;
+
+/// Whether `e` aborted the transaction for a reason a retry can cure:
+/// PostgreSQL's `40001` (serialization failure) and `40P01` (deadlock),
+/// SQLite's `SQLITE_BUSY` (5, 517) and `SQLITE_LOCKED` (6).
+fn is_retryable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => matches!(
+            db.code().as_deref(),
+            Some("40001" | "40P01" | "5" | "6" | "517")
+        ),
+        _ => false,
+    }
+}
+
 /// Places an order. Lines are checked in order and the first failure
 /// decides: an unknown or removed product is 404 `ITEM_NOT_FOUND`, short
 /// stock 409 `INSUFFICIENT_INVENTORY`. Each line takes its units with one
 /// conditional `UPDATE` inside the order's transaction, so the same product
 /// on two lines is checked cumulatively and two orders racing for the last
-/// unit cannot both get it.
+/// unit cannot both get it. The product rows are locked first in id order,
+/// so two orders naming the same products in another order do not
+/// deadlock; a transaction the database aborts anyway (deadlock,
+/// serialization failure, busy) is tried again, up to [`ORDER_ATTEMPTS`]
+/// times.
 #[post("", status_code = 201)]
 pub async fn create_order(
     order: OrderCreate,
     user: Depends<get_current_user>,
     db: Depends<get_db>,
 ) -> Result<Order, ApiError> {
+    let mut attempt = 1;
+    loop {
+        match place_order(&db, user.id, &order).await {
+            Ok(placed) => return placed.map_err(ApiError::from),
+            Err(e) if attempt < ORDER_ATTEMPTS && is_retryable(&e) => {
+                tracing::debug!("order attempt {attempt} aborted, trying again: {e}");
+                // A short, growing pause lets the other transaction finish.
+                tokio::time::sleep(std::time::Duration::from_millis(5 << attempt)).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// One attempt at an order: `Ok(Err(_))` is the order's own failure (404,
+/// 409), `Err(_)` the database's.
+async fn place_order(
+    db: &Db,
+    user_id: i64,
+    order: &OrderCreate,
+) -> Result<Result<Order, AppError>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    if db.backend == Backend::Postgres {
+        // Lock the rows in one global order (SQLite's BEGIN IMMEDIATE has
+        // already taken the whole database).
+        let mut ids: Vec<i64> = order.items.iter().map(|l| l.product_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            sqlx::query("SELECT id FROM items WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+    }
     let mut lines = Vec::with_capacity(order.items.len());
     let mut total = 0.0f64;
     let mut item_count = 0i64;
@@ -60,11 +116,10 @@ pub async fn create_order(
                 .bind(line.product_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            return Err(match exists {
+            return Ok(Err(match exists {
                 None => AppError::item_not_found(line.product_id),
                 Some(_) => AppError::insufficient_inventory(),
-            }
-            .into());
+            }));
         };
         total += unit_price * line.quantity as f64;
         item_count = item_count.saturating_add(line.quantity);
@@ -79,7 +134,7 @@ pub async fn create_order(
         "INSERT INTO orders (user_id, total, item_count, street, city, country, zip_code, notes, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {ORDER_COLUMNS}"
     ))
-    .bind(user.id)
+    .bind(user_id)
     .bind(total)
     .bind(item_count)
     .bind(&address.street)
@@ -105,7 +160,7 @@ pub async fn create_order(
         .await?;
     }
     tx.commit().await?;
-    Ok(to_order(placed, lines))
+    Ok(Ok(to_order(placed, lines)))
 }
 
 /// The lines of the orders `ids`, by order, in line order.

@@ -30,7 +30,7 @@ pub async fn create_user(
     if taken.is_some() {
         return Err(email_taken());
     }
-    let hash = security.hash_password(user.password).await.or_500()?;
+    let hash = security.hash_password(user.password).await?;
     let inserted = sqlx::query(&format!(
         "INSERT INTO users (name, email, age, bio, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}"
