@@ -4,15 +4,16 @@
 //! `record.py` ran `cases.py` through it and saved FastAPI's answers in
 //! `recorded.json` and its document in `openapi.json`. The same app is
 //! declared here with fastrs; every recorded request is replayed and status,
-//! content type and body must match, except the few cases in `DELIBERATE`
-//! (fastrs differs on purpose; its own status is checked) and `KNOWN_GAPS`
-//! (not yet matched; the status must match). The OpenAPI paths and
-//! component schemas must equal FastAPI's.
+//! content type and body must match (`tests/support/replay.rs`), except the
+//! few cases in `DELIBERATE` (fastrs differs on purpose; its own status is
+//! checked). The OpenAPI paths and component schemas must equal FastAPI's.
+
+#[path = "support/replay.rs"]
+mod replay;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use fastrs::chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
-use fastrs::http::Method;
 use fastrs::prelude::*;
 use fastrs::rust_decimal::Decimal;
 use fastrs::serde_json::{json, Value};
@@ -342,70 +343,10 @@ const DELIBERATE: &[(&str, u16, &str)] = &[
     ),
 ];
 
-/// Not matched yet: only the status is compared.
-const KNOWN_GAPS: &[&str] = &[
-    // None at the moment: the uuid reasons and the 6-digit fractions are matched.
-];
-
-fn send(client: &TestClient, req: &Value) -> fastrs::TestResponse {
-    let method = Method::from_bytes(req["method"].as_str().unwrap().as_bytes()).unwrap();
-    let mut r = client.request(method, req["path"].as_str().unwrap());
-    for (k, v) in req["headers"].as_object().unwrap() {
-        r = r.header(k, v.as_str().unwrap());
-    }
-    if let Some(b) = req["body"].as_str() {
-        r = r.body(b.to_owned());
-    }
-    r.send()
-}
-
 #[test]
 fn every_recorded_request_matches_fastapi() {
-    let all: Value =
-        serde_json::from_str(include_str!("fastapi_types/recorded.json")).expect("recorded");
-    let cases = all["cases"].as_array().unwrap();
-    let client = TestClient::new(app());
-    let mut failures = Vec::new();
-    for case in cases {
-        let name = case["name"].as_str().unwrap();
-        let want = &case["response"];
-        let got = send(&client, &case["request"]);
-        if let Some((_, status, _)) = DELIBERATE.iter().find(|(n, _, _)| *n == name) {
-            if got.status() != *status {
-                failures.push(format!(
-                    "{name}: expected fastrs's {status}, got {}: {}",
-                    got.status(),
-                    got.text()
-                ));
-            }
-            continue;
-        }
-        let status_ok = u64::from(got.status().as_u16()) == want["status"].as_u64().unwrap();
-        if KNOWN_GAPS.contains(&name) {
-            if !status_ok {
-                failures.push(format!(
-                    "{name}: status {} != {}",
-                    got.status(),
-                    want["status"]
-                ));
-            }
-            continue;
-        }
-        let body: Value = serde_json::from_slice(got.bytes()).unwrap_or(Value::Null);
-        if !status_ok
-            || body != want["json"]
-            || got.header("content-type") != want["content_type"].as_str()
-        {
-            failures.push(format!(
-                "{name} ({}): {} {:?}\n    got  {body}\n    want {} {}",
-                case["request"]["path"].as_str().unwrap(),
-                got.status(),
-                got.header("content-type"),
-                want["status"],
-                want["json"]
-            ));
-        }
-    }
+    let cases = replay::cases(include_str!("fastapi_types/recorded.json"));
+    let failures = replay::differences_except(&TestClient::new(app()), &cases, DELIBERATE);
     assert!(
         failures.is_empty(),
         "{} of {} cases differ from FastAPI:\n{}",
