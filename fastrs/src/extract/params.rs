@@ -225,6 +225,22 @@ fn param_doc<T: ParamValue>(declared: &'static Declared<T>, source: Source) -> P
     }
 }
 
+/// The value of a string-valued parameter read from `source`.
+fn read_param<T: ParamValue>(
+    cx: &RequestContext,
+    source: Source,
+    declared: &'static Declared<T>,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    let values = RawValues::new(cx, source, declared.spec.name);
+    T::from_values(
+        &values,
+        declared.default,
+        &declared.spec.constraints,
+        errors,
+    )
+}
+
 macro_rules! sources {
     ($($(#[$doc:meta])* $name:ident => $source:ident),* $(,)?) => {$(
         $(#[$doc])*
@@ -244,8 +260,7 @@ macro_rules! sources {
                 declared: &'static Declared<T>,
                 errors: &mut ValidationErrors,
             ) -> impl Future<Output = Result<Option<T>, Response>> + Send {
-                let values = RawValues::new(cx, Source::$source, declared.spec.name);
-                ready(Ok(T::from_values(&values, declared.default, &declared.spec.constraints, errors)))
+                ready(Ok(read_param(cx, Source::$source, declared, errors)))
             }
 
             fn document(declared: &'static Declared<T>, op: &mut Operation) {
@@ -286,13 +301,7 @@ impl<T: ParamValue + Send + 'static> Extract<T> for Form {
         declared: &'static Declared<T>,
         errors: &mut ValidationErrors,
     ) -> impl Future<Output = Result<Option<T>, Response>> + Send {
-        let values = RawValues::new(cx, Source::Form, declared.spec.name);
-        ready(Ok(T::from_values(
-            &values,
-            declared.default,
-            &declared.spec.constraints,
-            errors,
-        )))
+        ready(Ok(read_param(cx, Source::Form, declared, errors)))
     }
 
     fn document(declared: &'static Declared<T>, op: &mut Operation) {
