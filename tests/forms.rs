@@ -148,7 +148,7 @@ fn forms_are_documented_like_fastapi() {
     );
     assert_eq!(
         doc["components"]["schemas"]["Body_upload_files_post"]["properties"]["files"]["items"],
-        json!({"type": "string", "format": "binary"})
+        json!({"type": "string", "contentMediaType": "application/octet-stream"})
     );
 }
 

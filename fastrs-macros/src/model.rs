@@ -102,6 +102,7 @@ fn expand_struct(
     let mut ser = Vec::new();
     let mut schema_props = Vec::new();
     let mut required = Vec::new();
+    let mut param_fields = Vec::new();
     for f in &fields {
         let ident = f.ident.as_ref().expect("named fields");
         let ty = &f.ty;
@@ -113,6 +114,7 @@ fn expand_struct(
             .as_ref()
             .map(LitStr::value)
             .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
+        param_fields.push((wire.clone(), shape(ty) == crate::options::Shape::List));
         let upper = ident.to_string().to_uppercase();
         let c = format_ident!("__C_{}", upper);
         let pat = format_ident!("__PATTERN_{}", upper);
@@ -191,6 +193,7 @@ fn expand_struct(
         .map(|f| f.ident.as_ref().expect("named"))
         .collect();
     let _ = idents;
+    let param_model = param_model(name, &param_fields);
     let model_doc = match crate::options::doc_comment(&input.attrs) {
         Some(d) => {
             quote!(__schema.insert(::std::string::String::from("description"), ::fastrs::serde_json::Value::from(#d));)
@@ -282,6 +285,8 @@ fn expand_struct(
                 type Source = ::fastrs::extract::Body;
             }
 
+            #param_model
+
             impl ::fastrs::IntoResponse for #name {
                 fn into_response(self) -> ::fastrs::Response {
                     ::fastrs::response::json_response(::fastrs::http::StatusCode::OK, &self)
@@ -293,6 +298,40 @@ fn expand_struct(
                 }
             }
         };
+    }
+}
+
+/// A struct model is also a parameter model (`#[query] filter: Filter`):
+/// its fields' wire names for `fastrs::extract::ParamModel`, and a
+/// `ParamValue` impl that hands reading and documenting to the runtime.
+fn param_model(name: &syn::Ident, fields: &[(String, bool)]) -> TokenStream {
+    let entries = fields.iter().map(|(wire, list)| {
+        let header = wire.replace('_', "-").to_lowercase();
+        quote!(::fastrs::extract::ParamField { name: #wire, header: #header, list: #list })
+    });
+    quote! {
+        impl ::fastrs::extract::ParamModel for #name {
+            const FIELDS: &'static [::fastrs::extract::ParamField] = &[#(#entries),*];
+        }
+
+        impl ::fastrs::extract::ParamValue for #name {
+            const REQUIRED: bool = true;
+            fn from_values(
+                __values: &::fastrs::extract::RawValues<'_>,
+                _: ::core::option::Option<fn() -> Self>,
+                __c: &::fastrs::Constraints,
+                __errors: &mut ::fastrs::ValidationErrors,
+            ) -> ::core::option::Option<Self> {
+                ::fastrs::extract::param_model::read(__values, __c, __errors)
+            }
+            fn document(
+                _: &'static ::fastrs::extract::Declared<Self>,
+                __source: ::fastrs::Source,
+                __op: &mut ::fastrs::routing::Operation,
+            ) {
+                ::fastrs::extract::param_model::document::<Self>(__source, __op)
+            }
+        }
     }
 }
 

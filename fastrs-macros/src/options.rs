@@ -107,12 +107,15 @@ pub struct FieldOpts {
     /// `Some(None)`: bare `default` (the type's Default).
     pub default: Option<Option<Expr>>,
     pub alias: Option<LitStr>,
+    pub title: Option<LitStr>,
     pub description: Option<LitStr>,
     pub example: Option<String>,
     pub deprecated: bool,
     pub include_in_schema: bool,
     /// `required`: an `Option` field that must be present (it may be null).
     pub required: bool,
+    /// `embed`: a body parameter read under its name in the body's object.
+    pub embed: Option<Span>,
 }
 
 impl FieldOpts {
@@ -181,7 +184,7 @@ impl FieldOpts {
                         _ => out.decimal_places = Some((n, span)),
                     }
                 }
-                "pattern" | "alias" | "description" => {
+                "pattern" | "alias" | "description" | "title" => {
                     let Some(v) = value.as_ref() else {
                         need(errors, "\"…\"");
                         continue;
@@ -193,6 +196,7 @@ impl FieldOpts {
                     match key.as_str() {
                         "pattern" => out.pattern = Some(s),
                         "alias" => out.alias = Some(s),
+                        "title" => out.title = Some(s),
                         _ => out.description = Some(s),
                     }
                 }
@@ -218,6 +222,9 @@ impl FieldOpts {
                 }
                 "deprecated" => out.deprecated = bool_opt(&name, value.as_ref(), errors),
                 "required" => out.required = bool_opt(&name, value.as_ref(), errors),
+                "embed" => {
+                    out.embed = bool_opt(&name, value.as_ref(), errors).then_some(span);
+                }
                 "include_in_schema" => {
                     out.include_in_schema = bool_opt(&name, value.as_ref(), errors)
                 }
@@ -225,20 +232,6 @@ impl FieldOpts {
             }
         }
         out
-    }
-
-    /// Whether any constraint, default or alias was given.
-    pub fn has_any(&self) -> bool {
-        self.gt.is_some()
-            || self.ge.is_some()
-            || self.lt.is_some()
-            || self.le.is_some()
-            || self.multiple_of.is_some()
-            || self.min_length.is_some()
-            || self.max_length.is_some()
-            || self.pattern.is_some()
-            || self.default.is_some()
-            || self.alias.is_some()
     }
 
     /// Rejects options that do not apply to `kind` (the type's shape).

@@ -303,7 +303,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
     } = signature::extraction(&params, Owner::Route, &ret_err);
     let unpack = signature::unpack(
         &params,
-        quote!(return ::fastrs::IntoResponse::into_response(::core::mem::take(__errors));),
+        quote!(return __cx.validation_failed(::core::mem::take(__errors));),
     );
     let call = if is_async {
         quote!(#name::handler(#(#call_args),*).await)
@@ -407,7 +407,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
                         #(#extract)*
                         __errors.sort_from(0);
                         if !__errors.is_empty() {
-                            return ::fastrs::IntoResponse::into_response(__all_errors);
+                            return __cx.validation_failed(__all_errors);
                         }
                         #unpack
                         let __ret = #call;

@@ -27,6 +27,8 @@ const PARAM_OPTIONS: &[&str] = &[
     "example",
     "deprecated",
     "include_in_schema",
+    "embed",
+    "title",
 ];
 
 /// The source attributes, and the runtime source each names.
@@ -167,13 +169,22 @@ fn check(p: &Param, in_template: bool, owner: Owner, errors: &mut Errors) {
     let Param {
         ident, ty, opts, ..
     } = p;
-    match p.source {
-        Some(Source::Body) if opts.has_any() => errors.at(
-            ident,
-            "a body parameter takes no options; put constraints on the model's fields",
-        ),
-        Some(Source::Body) | None => {}
-        Some(_) => opts.check_applies(shape(ty), ty, errors),
+    // Options come with a source attribute: a parameter without one has none.
+    if p.source.is_some() {
+        opts.check_applies(shape(ty), ty, errors);
+    }
+    if let Some(span) = opts.embed {
+        if p.source != Some(Source::Body) {
+            errors.push(syn::Error::new(
+                span,
+                "`embed` applies to body parameters: `#[body(embed)]`",
+            ));
+        } else if owner == Owner::Dependency {
+            errors.push(syn::Error::new(
+                span,
+                "a dependency cannot read the request body",
+            ));
+        }
     }
     if p.source == Some(Source::Path) {
         if !in_template && owner == Owner::Route {
@@ -228,6 +239,19 @@ pub fn extraction(params: &[Param], owner: Owner, ret_err: &TokenStream) -> Extr
         checks: Vec::new(),
     };
     let mut body_uses: Vec<TokenStream> = Vec::new();
+    // Every parameter's body use: several JSON body parameters are embedded.
+    let all_uses: Vec<TokenStream> = params
+        .iter()
+        .map(|p| {
+            let x = extractor(p);
+            quote_spanned!(p.ty.span()=> #x::BODY)
+        })
+        .collect();
+    if owner == Owner::Route && !params.is_empty() {
+        out.statics.push(quote! {
+            const __SEVERAL_JSON: bool = ::fastrs::__private::several_json(&[#(#all_uses),*]);
+        });
+    }
     for (i, p) in params.iter().enumerate() {
         let ident = &p.ident;
         let ty = &p.ty;
@@ -236,9 +260,16 @@ pub fn extraction(params: &[Param], owner: Owner, ret_err: &TokenStream) -> Extr
         let upper = ident.to_string().to_uppercase();
         let decl = format_ident!("__P_{}", upper);
         let read = format_ident!("__read{}", i);
-        out.statics.push(declaration(p, &decl));
+        let embed = match (owner, p.source) {
+            (Owner::Route, Some(Source::Body) | None) if p.opts.embed.is_none() => {
+                quote!(__SEVERAL_JSON)
+            }
+            (Owner::Route, Some(Source::Body)) => quote!(true),
+            _ => quote!(false),
+        };
+        out.statics.push(declaration(p, &decl, embed));
         out.read.push(quote_spanned! {span=>
-            let #read = match #x::read(__cx).await {
+            let #read = match #x::read(__cx, &#decl).await {
                 ::core::result::Result::Ok(r) => r,
                 ::core::result::Result::Err(r) => #ret_err,
             };
@@ -254,7 +285,7 @@ pub fn extraction(params: &[Param], owner: Owner, ret_err: &TokenStream) -> Extr
         let this = quote_spanned!(span=> #x::BODY);
         match owner {
             Owner::Route if !body_uses.is_empty() => out.checks.push(quote_spanned! {span=>
-                const _: () = ::fastrs::__private::one_body(&[#(#body_uses),*], #this);
+                const _: () = ::fastrs::__private::one_body_kind(&[#(#body_uses),*], #this);
             }),
             Owner::Route => {}
             Owner::Dependency => out.checks.push(quote_spanned! {span=>
@@ -266,8 +297,8 @@ pub fn extraction(params: &[Param], owner: Owner, ret_err: &TokenStream) -> Extr
     out
 }
 
-/// `static __P_X: Declared<T> = Declared { spec, default, default_json };`
-fn declaration(p: &Param, decl: &syn::Ident) -> TokenStream {
+/// `static __P_X: Declared<T> = Declared { spec, default, default_json, embed };`
+fn declaration(p: &Param, decl: &syn::Ident, embed: TokenStream) -> TokenStream {
     let ident = &p.ident;
     let ty = &p.ty;
     let o = &p.opts;
@@ -285,6 +316,7 @@ fn declaration(p: &Param, decl: &syn::Ident) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let description = opt_str(&o.description);
+    let title = opt_str(&o.title);
     let example = match &o.example {
         Some(e) => quote!(::core::option::Option::Some(#e)),
         None => quote!(::core::option::Option::None),
@@ -312,6 +344,7 @@ fn declaration(p: &Param, decl: &syn::Ident) -> TokenStream {
             spec: ::fastrs::ParamSpec {
                 name: #wire,
                 constraints: #constraints,
+                title: #title,
                 description: #description,
                 example: #example,
                 deprecated: #deprecated,
@@ -319,6 +352,7 @@ fn declaration(p: &Param, decl: &syn::Ident) -> TokenStream {
             },
             default: #default,
             default_json: #default_json,
+            embed: #embed,
         };
     }
 }

@@ -39,9 +39,15 @@ pub(crate) fn register_app_with_handlers() {
     APPS_WITH_HANDLERS.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Whether some app in this process has exception handlers: only then is
+/// what they may read (the request body of a validation error) kept.
+pub(crate) fn handlers_registered() -> bool {
+    APPS_WITH_HANDLERS.load(Ordering::Relaxed) != 0
+}
+
 /// Attaches `error` to `response`, for the app's exception handlers.
 pub fn attach<E: Send + Sync + 'static>(mut response: Response, error: E) -> Response {
-    if APPS_WITH_HANDLERS.load(Ordering::Relaxed) == 0 {
+    if !handlers_registered() {
         return response;
     }
     response.extensions_mut().insert(Raised {

@@ -90,8 +90,9 @@ pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put
 pub mod __private {
     use crate::extract::BodyUse;
 
-    /// Refuses a second body reader on one route, at compile time.
-    pub const fn one_body(before: &[BodyUse], this: BodyUse) {
+    /// Refuses a route that reads both a JSON body and form fields, at
+    /// compile time.
+    pub const fn one_body_kind(before: &[BodyUse], this: BodyUse) {
         if matches!(this, BodyUse::None) {
             return;
         }
@@ -99,13 +100,25 @@ pub mod __private {
         while i < before.len() {
             match (before[i], this) {
                 (BodyUse::None, _) | (BodyUse::Form, BodyUse::Form) => {}
-                (BodyUse::Json, BodyUse::Json) => {
-                    panic!("only one body parameter is supported; group the fields in one model")
-                }
+                (BodyUse::Json, BodyUse::Json) => {}
                 _ => panic!("a route reads either a JSON body or form fields, not both"),
             }
             i += 1;
         }
+    }
+
+    /// Whether a route has several JSON body parameters: then each is
+    /// embedded (read under its name in the body's object).
+    pub const fn several_json(uses: &[BodyUse]) -> bool {
+        let mut n = 0;
+        let mut i = 0;
+        while i < uses.len() {
+            if matches!(uses[i], BodyUse::Json) {
+                n += 1;
+            }
+            i += 1;
+        }
+        n > 1
     }
 
     /// Refuses a JSON body parameter in a dependency, at compile time.

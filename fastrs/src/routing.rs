@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use http::{Method, StatusCode};
 
+use crate::constraints::Constraints;
 use crate::dependency::{Dependency, RouteDependency};
 use crate::request::{ParamSpec, RequestContext, Source};
 use crate::response::Response;
@@ -61,8 +62,11 @@ pub struct Operation {
     pub status: StatusCode,
     /// Path, query, header and cookie parameters.
     pub params: Vec<ParamDoc>,
-    /// The JSON request body's schema, and whether it is required.
-    pub body: Option<(SchemaFn, bool)>,
+    /// The JSON request body, when one parameter is the whole body.
+    pub body: Option<ParamDoc>,
+    /// The JSON body's parameters when there are several (or one declared
+    /// `embed`): documented as one `Body_<operation id>` object schema.
+    pub body_fields: Vec<ParamDoc>,
     /// The success response's schema: from `response_model`, else from the
     /// return type (`None`: an untyped JSON response, documented as `{}`).
     pub response: Option<SchemaFn>,
@@ -81,6 +85,12 @@ pub struct Operation {
     pub form: Vec<ParamDoc>,
     /// The form is `multipart/form-data` (it has files), else URL-encoded.
     pub form_multipart: bool,
+    /// A form read as one model (`#[form] data: FormData`): the request
+    /// body's schema.
+    pub form_model: Option<SchemaFn>,
+    /// Parameter models (`#[query] filter: FilterParams`): each field is a
+    /// parameter of the document.
+    pub param_models: Vec<crate::extract::param_model::ParamModelDoc>,
 }
 
 /// One security scheme an operation requires.
@@ -107,6 +117,7 @@ impl Default for Operation {
             status: StatusCode::OK,
             params: Vec::new(),
             body: None,
+            body_fields: Vec::new(),
             response: None,
             returns: None,
             responses: Vec::new(),
@@ -114,6 +125,8 @@ impl Default for Operation {
             needs_completion: false,
             form: Vec::new(),
             form_multipart: false,
+            form_model: None,
+            param_models: Vec::new(),
         }
     }
 }
@@ -253,7 +266,22 @@ impl Route {
 
     /// Documents the JSON request body as `T`.
     pub fn body<T: schemars::JsonSchema>(mut self, required: bool) -> Self {
-        self.operation.body = Some((|g| g.subschema_for::<T>(), required));
+        static BODY: ParamSpec = ParamSpec {
+            name: "body",
+            constraints: Constraints::NONE,
+            title: None,
+            description: None,
+            example: None,
+            deprecated: false,
+            include_in_schema: true,
+        };
+        self.operation.body = Some(ParamDoc {
+            spec: &BODY,
+            source: Source::Form,
+            required,
+            schema: |g| g.subschema_for::<T>(),
+            default: None,
+        });
         self
     }
 

@@ -66,6 +66,14 @@ pub fn differences_except(
                 want["content_type"]
             ));
         }
+        if let Some(text) = want["text"].as_str() {
+            if got.text() != text {
+                problems.push(format!(
+                    "text\n    got  {:?}\n    want {text:?}",
+                    got.text()
+                ));
+            }
+        }
         if !want["json"].is_null() {
             let body: Value = serde_json::from_slice(got.bytes()).unwrap_or(Value::Null);
             if body != want["json"] {
@@ -77,4 +85,54 @@ pub fn differences_except(
         }
     }
     failures
+}
+
+/// Every difference between fastrs's OpenAPI document and FastAPI's, as JSON
+/// pointers with both values; numbers compare by value.
+#[allow(dead_code)] // not every test file compares documents
+pub fn openapi_differences(ours: &Value, theirs: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    doc_differences(
+        &numbers_by_value(ours),
+        &numbers_by_value(theirs),
+        "",
+        &mut out,
+    );
+    out
+}
+
+/// Numbers as f64, so `1` and `1.0` compare equal (Pydantic floats model bounds).
+fn numbers_by_value(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => serde_json::json!(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Array(a) => Value::Array(a.iter().map(numbers_by_value).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), numbers_by_value(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Every difference between two documents, as JSON pointers.
+fn doc_differences(ours: &Value, theirs: &Value, path: &str, out: &mut Vec<String>) {
+    match (ours, theirs) {
+        (Value::Object(a), Value::Object(b)) => {
+            for k in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+                let p = format!("{path}/{k}");
+                match (a.get(k), b.get(k)) {
+                    (Some(x), Some(y)) => doc_differences(x, y, &p, out),
+                    (x, y) => out.push(format!("{p}: ours {x:?}, FastAPI's {y:?}")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                doc_differences(x, y, &format!("{path}/{i}"), out);
+            }
+        }
+        _ if ours == theirs => {}
+        _ => out.push(format!("{path}: ours {ours}, FastAPI's {theirs}")),
+    }
 }

@@ -31,7 +31,7 @@ impl ::fastrs::Endpoint for read_root {
                     }
                     __errors.sort_from(0);
                     if !__errors.is_empty() {
-                        return ::fastrs::IntoResponse::into_response(__all_errors);
+                        return __cx.validation_failed(__all_errors);
                     }
                     let __ret = read_root::handler().await;
                     ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
@@ -58,10 +58,21 @@ impl read_item {
 }
 impl ::fastrs::Endpoint for read_item {
     fn route(self) -> ::fastrs::Route {
+        const __SEVERAL_JSON: bool = ::fastrs::__private::several_json(
+            &[
+                <::fastrs::extract::Path as ::fastrs::extract::Extract<i64>>::BODY,
+                <<Option<
+                    String,
+                > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
+                    Option<String>,
+                >>::BODY,
+            ],
+        );
         static __P_ITEM_ID: ::fastrs::extract::Declared<i64> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "item_id",
                 constraints: ::fastrs::Constraints::NONE,
+                title: ::core::option::Option::None,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -69,11 +80,13 @@ impl ::fastrs::Endpoint for read_item {
             },
             default: ::core::option::Option::None,
             default_json: ::core::option::Option::None,
+            embed: false,
         };
         static __P_Q: ::fastrs::extract::Declared<Option<String>> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "q",
                 constraints: ::fastrs::Constraints::NONE,
+                title: ::core::option::Option::None,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -81,8 +94,9 @@ impl ::fastrs::Endpoint for read_item {
             },
             default: ::core::option::Option::None,
             default_json: ::core::option::Option::None,
+            embed: __SEVERAL_JSON,
         };
-        const _: () = ::fastrs::__private::one_body(
+        const _: () = ::fastrs::__private::one_body_kind(
             &[<::fastrs::extract::Path as ::fastrs::extract::Extract<i64>>::BODY],
             <<Option<
                 String,
@@ -103,7 +117,7 @@ impl ::fastrs::Endpoint for read_item {
                     let __cx = &mut __cx;
                     let __read0 = match <::fastrs::extract::Path as ::fastrs::extract::Extract<
                         i64,
-                    >>::read(__cx)
+                    >>::read(__cx, &__P_ITEM_ID)
                         .await
                     {
                         ::core::result::Result::Ok(r) => r,
@@ -113,7 +127,7 @@ impl ::fastrs::Endpoint for read_item {
                         String,
                     > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
                         Option<String>,
-                    >>::read(__cx)
+                    >>::read(__cx, &__P_Q)
                         .await
                     {
                         ::core::result::Result::Ok(r) => r,
@@ -147,15 +161,13 @@ impl ::fastrs::Endpoint for read_item {
                     };
                     __errors.sort_from(0);
                     if !__errors.is_empty() {
-                        return ::fastrs::IntoResponse::into_response(__all_errors);
+                        return __cx.validation_failed(__all_errors);
                     }
                     let (
                         ::core::option::Option::Some(item_id),
                         ::core::option::Option::Some(q),
                     ) = (item_id, q) else {
-                        return ::fastrs::IntoResponse::into_response(
-                            ::core::mem::take(__errors),
-                        );
+                        return __cx.validation_failed(::core::mem::take(__errors));
                     };
                     let __ret = read_item::handler(item_id, q).await;
                     ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)

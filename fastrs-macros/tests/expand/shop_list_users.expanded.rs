@@ -20,6 +20,7 @@ impl ::fastrs::Dependency for get_db {
                 spec: ::fastrs::ParamSpec {
                     name: "pool",
                     constraints: ::fastrs::Constraints::NONE,
+                    title: ::core::option::Option::None,
                     description: ::core::option::Option::None,
                     example: ::core::option::Option::None,
                     deprecated: false,
@@ -27,6 +28,7 @@ impl ::fastrs::Dependency for get_db {
                 },
                 default: ::core::option::Option::None,
                 default_json: ::core::option::Option::None,
+                embed: false,
             };
             const _: () = ::fastrs::__private::no_json_body(
                 <<State<
@@ -39,7 +41,7 @@ impl ::fastrs::Dependency for get_db {
                 Db,
             > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
                 State<Db>,
-            >>::read(__cx)
+            >>::read(__cx, &__P_POOL)
                 .await
             {
                 ::core::result::Result::Ok(r) => r,
@@ -72,6 +74,7 @@ impl ::fastrs::Dependency for get_db {
             spec: ::fastrs::ParamSpec {
                 name: "pool",
                 constraints: ::fastrs::Constraints::NONE,
+                title: ::core::option::Option::None,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -79,6 +82,7 @@ impl ::fastrs::Dependency for get_db {
             },
             default: ::core::option::Option::None,
             default_json: ::core::option::Option::None,
+            embed: false,
         };
         <<State<
             Db,
@@ -103,6 +107,17 @@ impl list_users {
 }
 impl ::fastrs::Endpoint for list_users {
     fn route(self) -> ::fastrs::Route {
+        const __SEVERAL_JSON: bool = ::fastrs::__private::several_json(
+            &[
+                <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
+                <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
+                <<Depends<
+                    get_db,
+                > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
+                    Depends<get_db>,
+                >>::BODY,
+            ],
+        );
         static __P_SKIP: ::fastrs::extract::Declared<i64> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "skip",
@@ -110,6 +125,7 @@ impl ::fastrs::Endpoint for list_users {
                     ge: ::core::option::Option::Some(::fastrs::Bound::Int(0i128)),
                     ..::fastrs::Constraints::NONE
                 },
+                title: ::core::option::Option::None,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -119,6 +135,7 @@ impl ::fastrs::Endpoint for list_users {
             default_json: ::core::option::Option::Some(|| {
                 ::fastrs::serde_json::to_value(0).unwrap_or_default()
             }),
+            embed: false,
         };
         static __P_LIMIT: ::fastrs::extract::Declared<i64> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
@@ -128,6 +145,7 @@ impl ::fastrs::Endpoint for list_users {
                     le: ::core::option::Option::Some(::fastrs::Bound::Int(100i128)),
                     ..::fastrs::Constraints::NONE
                 },
+                title: ::core::option::Option::None,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -137,11 +155,13 @@ impl ::fastrs::Endpoint for list_users {
             default_json: ::core::option::Option::Some(|| {
                 ::fastrs::serde_json::to_value(20).unwrap_or_default()
             }),
+            embed: false,
         };
         static __P_DB: ::fastrs::extract::Declared<Depends<get_db>> = ::fastrs::extract::Declared {
             spec: ::fastrs::ParamSpec {
                 name: "db",
                 constraints: ::fastrs::Constraints::NONE,
+                title: ::core::option::Option::None,
                 description: ::core::option::Option::None,
                 example: ::core::option::Option::None,
                 deprecated: false,
@@ -149,12 +169,13 @@ impl ::fastrs::Endpoint for list_users {
             },
             default: ::core::option::Option::None,
             default_json: ::core::option::Option::None,
+            embed: __SEVERAL_JSON,
         };
-        const _: () = ::fastrs::__private::one_body(
+        const _: () = ::fastrs::__private::one_body_kind(
             &[<::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY],
             <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
         );
-        const _: () = ::fastrs::__private::one_body(
+        const _: () = ::fastrs::__private::one_body_kind(
             &[
                 <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
                 <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
@@ -178,7 +199,7 @@ impl ::fastrs::Endpoint for list_users {
                     let __cx = &mut __cx;
                     let __read0 = match <::fastrs::extract::Query as ::fastrs::extract::Extract<
                         i64,
-                    >>::read(__cx)
+                    >>::read(__cx, &__P_SKIP)
                         .await
                     {
                         ::core::result::Result::Ok(r) => r,
@@ -186,7 +207,7 @@ impl ::fastrs::Endpoint for list_users {
                     };
                     let __read1 = match <::fastrs::extract::Query as ::fastrs::extract::Extract<
                         i64,
-                    >>::read(__cx)
+                    >>::read(__cx, &__P_LIMIT)
                         .await
                     {
                         ::core::result::Result::Ok(r) => r,
@@ -196,7 +217,7 @@ impl ::fastrs::Endpoint for list_users {
                         get_db,
                     > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
                         Depends<get_db>,
-                    >>::read(__cx)
+                    >>::read(__cx, &__P_DB)
                         .await
                     {
                         ::core::result::Result::Ok(r) => r,
@@ -238,16 +259,14 @@ impl ::fastrs::Endpoint for list_users {
                     };
                     __errors.sort_from(0);
                     if !__errors.is_empty() {
-                        return ::fastrs::IntoResponse::into_response(__all_errors);
+                        return __cx.validation_failed(__all_errors);
                     }
                     let (
                         ::core::option::Option::Some(skip),
                         ::core::option::Option::Some(limit),
                         ::core::option::Option::Some(db),
                     ) = (skip, limit, db) else {
-                        return ::fastrs::IntoResponse::into_response(
-                            ::core::mem::take(__errors),
-                        );
+                        return __cx.validation_failed(::core::mem::take(__errors));
                     };
                     let __ret = list_users::handler(skip, limit, db).await;
                     let __ret = __ret

@@ -161,7 +161,10 @@ macro_rules! completion_param {
         impl Extract<$t> for $t {
             type Read = ();
 
-            fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+            fn read(
+                _: &mut RequestContext,
+                _: &'static Declared<Self>,
+            ) -> impl Future<Output = Result<(), Response>> + Send {
                 std::future::ready(Ok(()))
             }
 

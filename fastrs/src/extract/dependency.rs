@@ -122,7 +122,10 @@ macro_rules! dependency_param {
         impl<D: Dependency> Extract<$w<D>> for $w<D> {
             type Read = ();
 
-            fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+            fn read(
+                _: &mut RequestContext,
+                _: &'static Declared<Self>,
+            ) -> impl Future<Output = Result<(), Response>> + Send {
                 std::future::ready(Ok(()))
             }
 
@@ -151,7 +154,10 @@ dependency_param!(Fresh, depends_fresh);
 impl<T: Clone + Send + Sync + 'static> Extract<State<T>> for State<T> {
     type Read = ();
 
-    fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+    fn read(
+        _: &mut RequestContext,
+        _: &'static Declared<Self>,
+    ) -> impl Future<Output = Result<(), Response>> + Send {
         std::future::ready(Ok(()))
     }
 

@@ -84,7 +84,7 @@ impl schemars::JsonSchema for UploadFile {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "string", "format": "binary"})
+        schemars::json_schema!({"type": "string", "contentMediaType": "application/octet-stream"})
     }
 }
 
@@ -93,6 +93,18 @@ impl schemars::JsonSchema for UploadFile {
 pub struct FormData {
     fields: Vec<(String, String)>,
     files: Vec<(String, UploadFile)>,
+}
+
+impl FormData {
+    /// The text fields as a JSON object, the last value of each name, as
+    /// `jsonable_encoder` writes Starlette's form for an exception handler.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        for (k, v) in &self.fields {
+            map.insert(k.clone(), serde_json::Value::String(v.clone()));
+        }
+        serde_json::Value::Object(map)
+    }
 }
 
 impl RequestContext {
@@ -153,6 +165,15 @@ impl RequestContext {
             .iter()
             .filter(move |(k, v)| k == name && !v.is_empty())
             .map(|(_, v)| Cow::Borrowed(v.as_str()))
+    }
+
+    /// The form's non-empty text fields, in order.
+    pub(crate) fn form_pairs(&self) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+        self.form_fields()
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str())))
+            .collect()
     }
 
     /// The uploaded files of a multipart form, once [`read_form`](Self::read_form) ran.

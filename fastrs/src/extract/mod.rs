@@ -35,7 +35,7 @@
 //!
 //! impl Extract<UserAgent> for UserAgent {
 //!     type Read = ();
-//!     async fn read(_: &mut RequestContext) -> Result<(), fastrs::Response> {
+//!     async fn read(_: &mut RequestContext, _: &'static Declared<UserAgent>) -> Result<(), fastrs::Response> {
 //!         Ok(())
 //!     }
 //!     async fn extract(
@@ -77,11 +77,13 @@ mod body;
 pub mod dependency;
 pub mod form;
 mod infer;
+pub mod param_model;
 mod params;
 pub mod request;
 pub mod security;
 
 pub use body::{Body, File, FileValue};
+pub use param_model::{ParamField, ParamModel};
 pub use params::{Cookie, Form, Header, ParamValue, Path, Query, RawValues};
 
 /// One declared parameter, as the macro writes it in a `static`: its
@@ -94,6 +96,11 @@ pub struct Declared<T: 'static> {
     pub default: Option<fn() -> T>,
     /// The same default as JSON, for the OpenAPI document.
     pub default_json: Option<fn() -> Value>,
+    /// For a JSON body parameter: whether it is read under its name in the
+    /// body's object rather than being the whole body. True when the route
+    /// has several body parameters, or the parameter says `#[body(embed)]`
+    /// (FastAPI's `Body(embed=True)`).
+    pub embed: bool,
 }
 
 /// Whether a source reads the request body, and how: a route has one reader.
@@ -123,7 +130,10 @@ pub trait Extract<T>: Sized + 'static {
 
     /// Reads what must be read before any dependency runs (the body); an
     /// `Err` answers the request at once (413, 408, broken JSON).
-    fn read(cx: &mut RequestContext) -> impl Future<Output = Result<Self::Read, Response>> + Send;
+    fn read(
+        cx: &mut RequestContext,
+        declared: &'static Declared<T>,
+    ) -> impl Future<Output = Result<Self::Read, Response>> + Send;
 
     /// The parameter's value: `Ok(None)` when it recorded errors in `errors`,
     /// `Err` to answer at once (a dependency's `HttpError`).

@@ -58,6 +58,22 @@ impl<'a> RawValues<'a> {
         }
     }
 
+    /// The place of the request these values come from.
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// The values under another `name` in the same place.
+    pub fn named(&self, name: &'static str) -> RawValues<'a> {
+        RawValues::new(self.cx, self.source, name)
+    }
+
+    /// Every `(name, value)` of this place of the request, in order: what a
+    /// parameter model passes on as extras.
+    pub fn pairs(&self) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+        self.cx.source_pairs(self.source)
+    }
+
     /// Where errors of this parameter are reported: `[source, name]`.
     pub fn loc(&self) -> Loc {
         let mut loc = Loc::new(self.source.as_str());
@@ -89,6 +105,17 @@ pub trait ParamValue: Sized + schemars::JsonSchema {
 
     /// The default documented when the parameter is absent and none is declared.
     const ABSENT_JSON: Option<fn() -> Value> = None;
+
+    /// Documents the parameter read from `source`: one entry (a parameter
+    /// model documents each of its fields).
+    fn document(declared: &'static Declared<Self>, source: Source, op: &mut Operation) {
+        let doc = param_doc(declared, source);
+        if source == Source::Form {
+            op.form.push(doc);
+        } else {
+            op.params.push(doc);
+        }
+    }
 }
 
 /// Converts one raw value and checks its constraints.
@@ -250,7 +277,7 @@ macro_rules! sources {
         impl<T: ParamValue + Send + 'static> Extract<T> for $name {
             type Read = ();
 
-            fn read(_: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+            fn read(_: &mut RequestContext, _: &'static Declared<T>) -> impl Future<Output = Result<(), Response>> + Send {
                 ready(Ok(()))
             }
 
@@ -264,7 +291,7 @@ macro_rules! sources {
             }
 
             fn document(declared: &'static Declared<T>, op: &mut Operation) {
-                op.params.push(param_doc(declared, Source::$source));
+                T::document(declared, Source::$source, op);
             }
         }
     )*};
@@ -291,7 +318,10 @@ impl<T: ParamValue + Send + 'static> Extract<T> for Form {
     type Read = ();
     const BODY: BodyUse = BodyUse::Form;
 
-    fn read(cx: &mut RequestContext) -> impl Future<Output = Result<(), Response>> + Send {
+    fn read(
+        cx: &mut RequestContext,
+        _: &'static Declared<T>,
+    ) -> impl Future<Output = Result<(), Response>> + Send {
         cx.read_form()
     }
 
@@ -305,6 +335,6 @@ impl<T: ParamValue + Send + 'static> Extract<T> for Form {
     }
 
     fn document(declared: &'static Declared<T>, op: &mut Operation) {
-        op.form.push(param_doc(declared, Source::Form));
+        T::document(declared, Source::Form, op);
     }
 }

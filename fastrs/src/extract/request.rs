@@ -19,6 +19,7 @@ use http::request::Parts;
 use http::{HeaderMap, Method, Uri};
 use serde_json::Value;
 
+use super::Declared;
 use crate::body::RequestBody;
 use crate::constraints::Constraints;
 use crate::dependency::{Dependency, RouteDependencies};
@@ -39,7 +40,8 @@ pub enum Source {
     Header,
     /// A cookie.
     Cookie,
-    /// A field of a URL-encoded or multipart form body.
+    /// A field of the body: of a URL-encoded or multipart form, or of a
+    /// JSON object holding several body parameters (its `loc` is `body`).
     Form,
 }
 
@@ -63,6 +65,9 @@ pub struct ParamSpec {
     pub name: &'static str,
     /// Its constraints.
     pub constraints: Constraints,
+    /// Its title in the docs (FastAPI's `title=`): by default the name in
+    /// title case (`item_id` is "Item Id").
+    pub title: Option<&'static str>,
     /// Its description in the docs.
     pub description: Option<&'static str>,
     /// An example value, as JSON text.
@@ -578,19 +583,54 @@ impl RequestContext {
 
     /// The value of a cookie (the last one of that name).
     pub fn cookie(&self, name: &str) -> Option<Cow<'_, str>> {
-        let mut found = None;
-        for h in self.parts.headers.get_all(COOKIE) {
-            let Ok(h) = h.to_str() else { continue };
-            for pair in h.split(';') {
-                if let Some((k, v)) = pair.split_once('=') {
-                    if k.trim() == name {
-                        let v = v.trim().trim_matches('"');
-                        found = Some(percent_encoding::percent_decode_str(v).decode_utf8_lossy());
-                    }
-                }
+        self.cookies()
+            .filter(|(k, _)| *k == name)
+            .last()
+            .map(|(_, v)| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
+    }
+
+    /// Every cookie's name and raw (still percent-encoded) value, in order.
+    fn cookies(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.parts
+            .headers
+            .get_all(COOKIE)
+            .into_iter()
+            .filter_map(|h| h.to_str().ok())
+            .flat_map(|h| h.split(';'))
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.trim(), v.trim().trim_matches('"')))
+    }
+
+    /// Every `(name, value)` of one place of the request, in order, decoded
+    /// (header names in lower case; empty form fields left out, as absent).
+    /// The path gives none: its names are the template's.
+    pub(crate) fn source_pairs(&self, source: Source) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+        match source {
+            Source::Path => Vec::new(),
+            Source::Query => {
+                let q = self.parts.uri.query().unwrap_or("");
+                form_urlencoded::parse(q.as_bytes()).collect()
             }
+            Source::Header => self
+                .parts
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        Cow::Borrowed(k.as_str()),
+                        String::from_utf8_lossy(v.as_bytes()),
+                    )
+                })
+                .collect(),
+            Source::Cookie => self
+                .cookies()
+                .map(|(k, v)| {
+                    let v = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+                    (Cow::Borrowed(k), v)
+                })
+                .collect(),
+            Source::Form => self.form_pairs(),
         }
-        found
     }
 
     /// Takes the request body out, to be read as a stream.
@@ -670,38 +710,53 @@ impl RequestContext {
         }
     }
 
-    /// Reads the body and parses it as JSON for a `T` body parameter.
+    /// Reads the body and parses it as JSON for the `T` body parameter
+    /// `declared`. A parameter that is the whole body is read by serde
+    /// straight from the bytes first (the fast path), unless it declares
+    /// constraints; an embedded one (see [`Declared::embed`]) is read by
+    /// [`embedded_body`](Self::embedded_body).
     ///
     /// Broken JSON is answered at once (422 `json_invalid`), as FastAPI does
     /// before validating anything else; otherwise the outcome waits for
     /// [`JsonBody::finish`] so its errors join the parameters'.
-    pub async fn json_body<T: FromJson>(&mut self) -> Result<JsonBody<T>, Response> {
+    pub async fn json_body<T: FromJson>(
+        &mut self,
+        declared: &'static Declared<T>,
+    ) -> Result<JsonBody<T>, Response> {
+        if declared.embed {
+            self.embedded_body().await?;
+            return Ok(JsonBody::Embedded);
+        }
         let bytes = self
             .read_body()
             .await
             .map_err(IntoResponse::into_response)?;
+        self.keep_body(&bytes);
+        self.parse_json(&bytes, declared.spec.constraints.is_empty())
+    }
+
+    /// Parses a body read for JSON: see [`json_body`](Self::json_body).
+    // The `Err` is the response to send, as every extractor's: built on failure only.
+    #[allow(clippy::result_large_err)]
+    fn parse_json<T: FromJson>(&self, bytes: &Bytes, fast: bool) -> Result<JsonBody<T>, Response> {
         if bytes.is_empty() {
             return Ok(JsonBody::Missing);
         }
-        let is_json = self
-            .parts
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(is_json_content_type);
-        if !is_json {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
+        if !self.is_json() {
+            let text = String::from_utf8_lossy(bytes).into_owned();
             return Ok(JsonBody::NotJson(Value::String(text)));
         }
         // Python's json.loads drops one leading UTF-8 BOM.
-        let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        if let Ok(Lax(v)) = serde_json::from_slice::<Lax<T>>(json) {
-            return Ok(JsonBody::Parsed(v));
+        let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if fast {
+            if let Ok(Lax(v)) = serde_json::from_slice::<Lax<T>>(json) {
+                return Ok(JsonBody::Parsed(v));
+            }
         }
         if let Ok(v) = serde_json::from_slice::<Value>(json) {
             return Ok(JsonBody::Value(v));
         }
-        let (pos, msg) = match python_json_verdict(&bytes) {
+        let (pos, msg) = match python_json_verdict(bytes) {
             PythonJsonVerdict::Failure(_) => {
                 let e = HttpError::new(400, "There was an error parsing the body");
                 return Err(e.into_response());
@@ -725,8 +780,138 @@ impl RequestContext {
             Value::Object(Default::default()),
             Invalid::new("json_invalid", "JSON decode error").with_ctx("error", msg),
         );
-        Err(errors.into_response())
+        Err(self.validation_failed(errors))
     }
+
+    /// Whether the request declares a JSON body (`application/json` or
+    /// `application/*+json`).
+    fn is_json(&self) -> bool {
+        self.parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(is_json_content_type)
+    }
+
+    /// Reads the body once for every embedded body parameter (a route with
+    /// several, or one declared `embed`): each then takes its key of the
+    /// object (see [`embedded_field`](Self::embedded_field)).
+    pub async fn embedded_body(&mut self) -> Result<(), Response> {
+        if self.cache.get::<Embedded>().is_some() {
+            return Ok(());
+        }
+        let bytes = self
+            .read_body()
+            .await
+            .map_err(IntoResponse::into_response)?;
+        self.keep_body(&bytes);
+        let embedded = match self.parse_json::<Value>(&bytes, false)? {
+            // FastAPI reads no JSON without a body or a JSON content type:
+            // each field is then absent.
+            JsonBody::Missing | JsonBody::NotJson(_) | JsonBody::Embedded => Embedded::Absent,
+            JsonBody::Value(Value::Object(map)) | JsonBody::Parsed(Value::Object(map)) => {
+                Embedded::Object(map)
+            }
+            JsonBody::Value(_) | JsonBody::Parsed(_) => Embedded::NotObject,
+        };
+        self.cache.insert(embedded);
+        Ok(())
+    }
+
+    /// One embedded body parameter: the value under its name in the body's
+    /// object, as FastAPI's `request_body_to_args` reads it. A field absent
+    /// (or no JSON body) takes its default or is `missing`; a body that is
+    /// JSON but not an object makes every field `missing`, defaults or not.
+    pub fn embedded_field<T: FromJson>(
+        &self,
+        declared: &'static Declared<T>,
+        errors: &mut ValidationErrors,
+    ) -> Option<T> {
+        let name = declared.spec.name;
+        let mut loc = Loc::new("body");
+        loc.push(name);
+        let value = match self.cache.get::<Embedded>() {
+            Some(Embedded::Object(map)) => map.get(name),
+            Some(Embedded::NotObject) => {
+                errors.push(&loc, Value::Null, Invalid::missing());
+                return None;
+            }
+            Some(Embedded::Absent) | None => None,
+        };
+        match value {
+            Some(v) => T::from_json_checked(v, &declared.spec.constraints, &mut loc, errors),
+            None => absent(declared, &loc, errors),
+        }
+    }
+
+    /// Keeps the body's bytes for [`validation_failed`](Self::validation_failed)
+    /// when the app may hand it to an exception handler.
+    fn keep_body(&mut self, bytes: &Bytes) {
+        if crate::exception::handlers_registered() {
+            self.cache.insert(Received(bytes.clone()));
+        }
+    }
+
+    /// The response to a request that failed validation: the app's handler
+    /// for [`ValidationErrors`] (given the body as FastAPI's `exc.body`), or
+    /// 422 `{"detail": […]}`.
+    pub fn validation_failed(&self, mut errors: ValidationErrors) -> Response {
+        if crate::exception::handlers_registered() {
+            errors.set_body(self.received_body());
+        }
+        errors.into_response()
+    }
+
+    /// The body as FastAPI's `exc.body` holds it: JSON parsed, other bytes
+    /// as text, a form's fields, `null` when none was read.
+    fn received_body(&self) -> Value {
+        if let Some(form) = &self.form {
+            return form.to_json();
+        }
+        let Some(Received(bytes)) = self.cache.get::<Received>() else {
+            return Value::Null;
+        };
+        if bytes.is_empty() {
+            return Value::Null;
+        }
+        let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match serde_json::from_slice::<Value>(json) {
+            Ok(v) if self.is_json() => v,
+            _ => Value::String(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    }
+}
+
+/// The body read for embedded body parameters, kept in the request's cache.
+#[derive(Clone)]
+enum Embedded {
+    /// No body, or one not declared JSON.
+    Absent,
+    /// JSON that is not an object (`null`, a list, a scalar).
+    NotObject,
+    /// The object the parameters are read from.
+    Object(serde_json::Map<String, Value>),
+}
+
+/// The request body as received, kept for the app's exception handlers.
+#[derive(Clone)]
+struct Received(Bytes);
+
+/// A body parameter without a value: its declared default, `None` for an
+/// `Option`, else a `missing` error.
+fn absent<T: FromJson>(
+    declared: &'static Declared<T>,
+    loc: &Loc,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    if let Some(f) = declared.default {
+        return Some(f());
+    }
+    if let Some(v) = T::when_missing() {
+        return Some(v);
+    }
+    errors.push(loc, Value::Null, Invalid::missing());
+    None
 }
 
 fn serde_pos(text: &str, e: &serde_json::Error) -> usize {
@@ -764,28 +949,30 @@ pub enum JsonBody<T> {
     Missing,
     /// A body that was not declared JSON, kept as text.
     NotJson(Value),
+    /// The parameter is one of several in the body's object (or `embed`):
+    /// read by [`RequestContext::embedded_field`].
+    Embedded,
 }
 
 impl<T: FromJson> JsonBody<T> {
-    /// The validated value, or `None` with its errors recorded under `["body"]`.
-    pub fn finish(self, errors: &mut ValidationErrors) -> Option<T> {
+    /// The validated value of a body parameter that is the whole body, or
+    /// `None` with its errors recorded under `["body"]`.
+    pub fn finish(
+        self,
+        declared: &'static Declared<T>,
+        errors: &mut ValidationErrors,
+    ) -> Option<T> {
         let mut loc = Loc::new("body");
         match self {
             JsonBody::Parsed(v) => Some(v),
-            JsonBody::Missing => match T::when_missing() {
-                Some(v) => Some(v),
-                None => {
-                    errors.push(&loc, Value::Null, Invalid::missing());
-                    None
-                }
-            },
+            JsonBody::Missing | JsonBody::Embedded => absent(declared, &loc, errors),
             JsonBody::NotJson(v) | JsonBody::Value(v) => {
                 if T::IS_MODEL && !v.is_object() {
                     let msg = "Input should be a valid dictionary or object to extract fields from";
                     errors.push(&loc, v, Invalid::new("model_attributes_type", msg));
                     return None;
                 }
-                T::from_json(&v, &mut loc, errors)
+                T::from_json_checked(&v, &declared.spec.constraints, &mut loc, errors)
             }
         }
     }

@@ -802,6 +802,7 @@ fn document_form(op: &mut Operation, strict: bool) {
             static SPEC: ParamSpec = ParamSpec {
                 name: $name,
                 constraints: Constraints::NONE,
+                title: None,
                 description: None,
                 example: None,
                 deprecated: false,

@@ -95,18 +95,25 @@ fn source_rank(s: Source) -> u8 {
     }
 }
 
-fn parameter(p: &ParamDoc, gen: &mut schemars::SchemaGenerator) -> Value {
+/// The schema of a parameter or body field: its type's, with its title,
+/// constraints, description, default and example.
+fn param_schema(p: &ParamDoc, gen: &mut schemars::SchemaGenerator) -> schemars::Schema {
     let spec = p.spec;
-    let default = p.default.map(|f| f());
-    let schema = field_schema(
+    field_schema(
         (p.schema)(gen),
         &spec.constraints,
-        &python_title(spec.name),
+        &spec
+            .title
+            .map_or_else(|| python_title(spec.name), str::to_owned),
         spec.description,
-        default,
+        p.default.map(|f| f()),
         spec.example,
-    );
-    let mut schema = schema.to_value();
+    )
+}
+
+fn parameter(p: &ParamDoc, gen: &mut schemars::SchemaGenerator) -> Value {
+    let spec = p.spec;
+    let mut schema = param_schema(p, gen).to_value();
     if spec.deprecated {
         if let Value::Object(m) = &mut schema {
             m.insert("deprecated".into(), Value::Bool(true));
@@ -178,25 +185,50 @@ fn operation(
     // A dependency used twice (or a parameter shared with one) is documented once.
     let mut seen = std::collections::HashSet::new();
     params.retain(|p| seen.insert((p.source, p.spec.name)));
-    params.sort_by_key(|p| source_rank(p.source));
-    if !params.is_empty() {
-        let list: Vec<Value> = params.iter().map(|p| parameter(p, gen)).collect();
+    let mut list: Vec<(u8, Value)> = params
+        .iter()
+        .map(|p| (source_rank(p.source), parameter(p, gen)))
+        .collect();
+    for model in &op.param_models {
+        let rank = source_rank(model.source);
+        list.extend(model.parameters(gen).into_iter().map(|p| (rank, p)));
+    }
+    list.sort_by_key(|(rank, _)| *rank);
+    let has_params = !list.is_empty();
+    if has_params {
+        let list = list.into_iter().map(|(_, p)| p).collect();
         m.insert("parameters".into(), Value::Array(list));
     }
-    if !op.form.is_empty() {
+    if let Some(schema) = op.form_model {
+        let media = if op.form_multipart {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        m.insert(
+            "requestBody".into(),
+            json!({"content": {media: {"schema": schema(gen).to_value()}}, "required": true}),
+        );
+    }
+    // Form fields, or a JSON body's several parameters: one object schema.
+    let fields = if !op.form.is_empty() {
+        let media = if op.form_multipart {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        Some((&op.form, media))
+    } else if !op.body_fields.is_empty() {
+        Some((&op.body_fields, "application/json"))
+    } else {
+        None
+    };
+    if let Some((fields, media)) = fields {
         let mut seen = std::collections::HashSet::new();
         let mut props = Map::new();
         let mut required = Vec::new();
-        for p in op.form.iter().filter(|p| seen.insert(p.spec.name)) {
-            let schema = field_schema(
-                (p.schema)(gen),
-                &p.spec.constraints,
-                &python_title(p.spec.name),
-                p.spec.description,
-                p.default.map(|f| f()),
-                p.spec.example,
-            );
-            props.insert(p.spec.name.to_owned(), schema.to_value());
+        for p in fields.iter().filter(|p| seen.insert(p.spec.name)) {
+            props.insert(p.spec.name.to_owned(), param_schema(p, gen).to_value());
             if p.required {
                 required.push(Value::from(p.spec.name));
             }
@@ -205,27 +237,31 @@ fn operation(
         let mut schema = Map::new();
         schema.insert("properties".into(), Value::Object(props));
         schema.insert("type".into(), "object".into());
-        if !required.is_empty() {
+        let any_required = !required.is_empty();
+        if any_required {
             schema.insert("required".into(), Value::Array(required));
         }
         schema.insert("title".into(), name.clone().into());
         form_schemas.push((name.clone(), Value::Object(schema)));
-        let media = if op.form_multipart {
-            "multipart/form-data"
-        } else {
-            "application/x-www-form-urlencoded"
-        };
-        m.insert(
-            "requestBody".into(),
-            json!({"content": {media: {"schema": {"$ref": format!("#/components/schemas/{name}")}}}, "required": true}),
-        );
-    }
-    if let Some((schema, required)) = op.body {
         let mut body = Map::new();
-        if required {
+        body.insert(
+            "content".into(),
+            json!({media: {"schema": {"$ref": format!("#/components/schemas/{name}")}}}),
+        );
+        if any_required {
             body.insert("required".into(), true.into());
         }
-        body.insert("content".into(), json_content(schema(gen).to_value()));
+        m.insert("requestBody".into(), Value::Object(body));
+    }
+    if let Some(p) = &op.body {
+        let mut body = Map::new();
+        if p.required {
+            body.insert("required".into(), true.into());
+        }
+        body.insert(
+            "content".into(),
+            json_content(param_schema(p, gen).to_value()),
+        );
         m.insert("requestBody".into(), Value::Object(body));
     }
 
@@ -268,7 +304,11 @@ fn operation(
         .responses
         .iter()
         .any(|(c, _, _)| *c == StatusCode::UNPROCESSABLE_ENTITY);
-    if (!params.is_empty() || op.body.is_some() || !op.form.is_empty()) && !declares_422 {
+    let has_body = op.body.is_some()
+        || !op.form.is_empty()
+        || !op.body_fields.is_empty()
+        || op.form_model.is_some();
+    if (has_params || has_body) && !declares_422 {
         *uses_422 = true;
         responses.insert(
             "422".into(),
@@ -316,6 +356,10 @@ pub fn document(app: &App) -> Value {
             pre.security.append(&mut op.security);
             op.security = pre.security;
             pre.form.append(&mut op.form);
+            pre.body_fields.append(&mut op.body_fields);
+            op.body_fields = pre.body_fields;
+            pre.param_models.append(&mut op.param_models);
+            op.param_models = pre.param_models;
             op.form = pre.form;
             op.form_multipart |= pre.form_multipart;
         }
@@ -428,6 +472,7 @@ fn validation_error() -> Value {
 /// becomes `anyOf`.
 const TYPE_KEYWORDS: &[&str] = &[
     "format",
+    "contentMediaType",
     "minimum",
     "maximum",
     "exclusiveMinimum",

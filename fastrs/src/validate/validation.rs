@@ -185,6 +185,9 @@ pub struct ValidationErrors {
     /// The ranges of `errors` that dependencies reported (they come first
     /// when a handler's errors are put in order: [`Self::sort_from`]).
     dependencies: Vec<(usize, usize)>,
+    /// The request body as received, for the app's exception handlers
+    /// (FastAPI's `exc.body`): set only when the app has some.
+    body: Option<Value>,
 }
 
 impl PartialEq for ValidationErrors {
@@ -228,6 +231,45 @@ impl ValidationErrors {
     /// The recorded errors, in the order they were found.
     pub fn errors(&self) -> &[ErrorDetail] {
         &self.errors
+    }
+
+    /// The request body the errors were found in, as FastAPI's `exc.body`
+    /// gives it to a validation-error handler: the parsed JSON, the text of
+    /// a body that is not JSON (or not valid JSON), the fields of a form,
+    /// `null` without a body. It is kept only when the app registers
+    /// exception handlers, so it is `None` in the 422 fastrs writes itself.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    /// use fastrs::ValidationErrors;
+    ///
+    /// #[derive(Model)]
+    /// struct Item { title: String, size: i64 }
+    ///
+    /// #[post("/items/")]
+    /// async fn create_item(item: Item) -> Item { item }
+    ///
+    /// let app = App::new().route(create_item).exception_handler(|exc: &ValidationErrors| {
+    ///     let body = serde_json::json!({"detail": exc.errors(), "body": exc.body()});
+    ///     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+    /// });
+    /// let r = TestClient::new(app).post("/items/").json(&serde_json::json!({"title": "towel", "size": "XL"})).send();
+    /// assert_eq!(r.json()["body"], serde_json::json!({"title": "towel", "size": "XL"}));
+    /// ```
+    pub fn body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+
+    /// Sets the body reported by [`body`](Self::body).
+    pub fn set_body(&mut self, body: Value) {
+        self.body = Some(body);
+    }
+
+    /// The errors recorded since `start`, to adjust (a parameter model
+    /// renames its header fields in their `loc`).
+    pub fn since_mut(&mut self, start: usize) -> &mut [ErrorDetail] {
+        let start = start.min(self.errors.len());
+        &mut self.errors[start..]
     }
 
     /// Marks the errors recorded since `start` as a dependency's.
