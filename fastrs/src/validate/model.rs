@@ -77,7 +77,40 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 /// assert_eq!(bad.json()["detail"][0]["type"], "uuid_parsing");
 /// assert_eq!(bad.json()["detail"][1]["type"], "greater_than_equal");
 /// ```
-pub trait Model: FromJson + Serialize + schemars::JsonSchema {}
+pub trait Model: FromJson + Serialize + schemars::JsonSchema {
+    /// The fields, in declaration order, as they are read (a struct's; empty
+    /// for a newtype). What a parameter model (query, header or cookie
+    /// parameters declared as one model) reads and documents.
+    const FIELDS: &'static [ModelField] = &[];
+    /// What the model does with keys that are not fields
+    /// (`#[model(extra = "…")]`).
+    const EXTRA: Extra = Extra::Ignore;
+}
+
+/// Pydantic's `model_config["extra"]`: what a model does with a key that is
+/// none of its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    /// Dropped (the default).
+    Ignore,
+    /// An `extra_forbidden` error per key, after the fields' errors.
+    Forbid,
+    /// Kept in the `#[field(extra)]` map and written back after the fields.
+    Allow,
+}
+
+/// One field of a model, as [`Model::FIELDS`] lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelField {
+    /// The name it is read under (its alias or validation alias).
+    pub name: &'static str,
+    /// Whether it is a list (`Vec`, a set, or an `Option` of one).
+    pub is_list: bool,
+    /// Whether it must be given (no default, not an `Option`).
+    pub required: bool,
+    /// Its schema as the model documents it (title, constraints, default…).
+    pub schema: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
+}
 
 /// A newtype model (`#[derive(Model)] struct UserId(Uuid);`): the one field it
 /// wraps. Implemented by the derive; through it a newtype of a parameter type
@@ -194,6 +227,125 @@ pub fn field<T: FromJson + Check>(
     out
 }
 
+/// Slow path for a field with a `#[field(validator = f)]`: [`field`], then,
+/// when the key was given and its value is valid, `f` on the value; its
+/// `Err(e)` is Pydantic's `value_error` ("Value error, {e}") at the field.
+/// Defaults are not validated, as in Pydantic.
+#[allow(clippy::too_many_arguments)]
+pub fn field_validated<T: FromJson + Check, E: std::fmt::Display>(
+    object: &Value,
+    name: &'static str,
+    missing: Missing<T>,
+    constraints: &Constraints,
+    validator: impl FnOnce(&T) -> Result<(), E>,
+    loc: &mut Loc,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    let out = field(object, name, missing, constraints, loc, errors)?;
+    let Some(raw) = object.as_object().and_then(|m| lookup(m, name)) else {
+        return Some(out);
+    };
+    match validator(&out) {
+        Ok(()) => Some(out),
+        Err(e) => {
+            loc.push(name);
+            errors.push(loc, raw.clone(), value_error(e));
+            loc.pop();
+            None
+        }
+    }
+}
+
+/// Fast path for a field with a `#[field(validator = f)]`: `f` on the value
+/// read (if any); `Err` sends the request to the slow path.
+#[inline]
+pub fn fast_validate<T, E>(
+    value: Option<T>,
+    validator: impl FnOnce(&T) -> Result<(), E>,
+) -> Result<Option<T>, &'static str> {
+    match &value {
+        Some(v) => validator(v).map_err(|_| "validator").map(|()| value),
+        None => Ok(None),
+    }
+}
+
+/// Slow path of a `#[model(validator = f)]`: `f` on the model built from
+/// valid fields (Pydantic's `model_validator(mode="after")`); its `Err(e)` is
+/// a `value_error` at the model's own location, with the whole object as input.
+pub fn model_validated<M, E: std::fmt::Display>(
+    model: M,
+    validator: impl FnOnce(&M) -> Result<(), E>,
+    object: &Value,
+    loc: &Loc,
+    errors: &mut ValidationErrors,
+) -> Option<M> {
+    match validator(&model) {
+        Ok(()) => Some(model),
+        Err(e) => {
+            errors.push(loc, object.clone(), value_error(e));
+            None
+        }
+    }
+}
+
+/// Fast path of a `#[model(validator = f)]`: `Err` sends the request to the
+/// slow path.
+#[inline]
+pub fn fast_validate_model<M, E>(
+    model: M,
+    validator: impl FnOnce(&M) -> Result<(), E>,
+) -> Result<M, &'static str> {
+    validator(&model).map_err(|_| "validator")?;
+    Ok(model)
+}
+
+/// Pydantic's error for a `ValueError` raised in a validator: `value_error`,
+/// "Value error, {e}", and the `ctx` FastAPI writes for it (`{"error": {}}`,
+/// the exception not being JSON).
+pub fn value_error(e: impl std::fmt::Display) -> Invalid {
+    Invalid::new("value_error", format!("Value error, {e}"))
+        .with_ctx("error", Value::Object(Map::new()))
+}
+
+/// Slow path of `#[model(extra = "forbid")]`: an `extra_forbidden` error for
+/// every key of `object` that is none of `fields`, in the object's order.
+/// Returns whether there was none.
+pub fn forbid_extra(
+    object: &Value,
+    fields: &[&str],
+    loc: &mut Loc,
+    errors: &mut ValidationErrors,
+) -> bool {
+    let Value::Object(map) = object else {
+        return true;
+    };
+    let mut ok = true;
+    for (k, v) in map.iter().filter(|(k, _)| !fields.contains(&k.as_str())) {
+        loc.push(k.clone());
+        errors.push(
+            loc,
+            v.clone(),
+            Invalid::new("extra_forbidden", "Extra inputs are not permitted"),
+        );
+        loc.pop();
+        ok = false;
+    }
+    ok
+}
+
+/// Slow path of `#[model(extra = "allow")]`: the keys of `object` that are
+/// none of `fields`, kept in order for the `#[field(extra)]` map.
+pub fn extra_fields(object: &Value, fields: &[&str]) -> Map<String, Value> {
+    match object {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !fields.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        _ => Map::new(),
+    }
+}
+
 /// `map[name]`: a small object (a request body's) is scanned in order,
 /// cheaper than hashing the name with the map's SipHash; a large one is not.
 fn lookup<'m>(map: &'m serde_json::Map<String, Value>, name: &str) -> Option<&'m Value> {
@@ -256,6 +408,30 @@ pub fn enum_error(values: &[&str]) -> Invalid {
     Invalid::new("enum", format!("Input should be {expected}")).with_ctx("expected", expected)
 }
 
+/// Pydantic's `Literal[…]` error: "Input should be 'created_at' or
+/// 'updated_at'", `literal_error` (the wording of [`enum_error`]).
+pub fn literal_error(values: &[&str]) -> Invalid {
+    let mut e = enum_error(values);
+    e.kind = "literal_error";
+    e
+}
+
+/// Pydantic's schema of a `Literal[…]` of strings, inlined where it is used:
+/// `{"enum": [...], "type": "string"}`, or `{"const": "x", "type": "string"}`
+/// for one value.
+pub fn literal_schema(values: &[&str]) -> schemars::Schema {
+    match values {
+        [one] => schemars::json_schema!({"const": one, "type": "string"}),
+        _ => schemars::json_schema!({"enum": values, "type": "string"}),
+    }
+}
+
+/// `schema` with `key` set to `value` (`examples`, `additionalProperties`).
+pub fn with_key(mut schema: schemars::Schema, key: &str, value: Value) -> schemars::Schema {
+    schema.insert(key.to_owned(), value);
+    schema
+}
+
 /// The schema of one field: its type's schema with the field's title,
 /// constraints, description, default and example.
 pub fn field_schema(
@@ -273,6 +449,15 @@ pub fn field_schema(
     let num = |b: Bound| b.to_json();
     let obj = schema.ensure_object();
     let bare_ref = obj.len() == 1 && obj.contains_key("$ref");
+    // `Option<Model>`: a reference or null carries no title either (Pydantic
+    // sets none on a field whose schema is a reference, nullable or not).
+    let is_ref = |v: &Value| {
+        v.as_object()
+            .is_some_and(|o| o.len() == 1 && o.contains_key("$ref"))
+    };
+    let nullable_ref = obj.len() == 1
+        && matches!(obj.get("anyOf"), Some(Value::Array(a))
+            if a.len() == 2 && a.iter().any(is_ref) && a.iter().any(|x| x.get("type") == Some(&Value::from("null"))));
     let numeric = [
         ("exclusiveMinimum", constraints.gt),
         ("minimum", constraints.ge),
@@ -310,7 +495,7 @@ pub fn field_schema(
         put("pattern", Value::from(p.source()));
     }
     // A bare reference (a nested model) carries no title, as in Pydantic.
-    if !bare_ref {
+    if !bare_ref && !nullable_ref {
         put("title", Value::from(title));
     }
     if let Some(d) = description {
