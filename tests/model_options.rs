@@ -188,6 +188,8 @@ struct Listing {
     #[field(default)]
     order_by: OrderBy,
     one: Option<Only>,
+    #[field(default)]
+    orders: Vec<OrderBy>,
 }
 
 #[post("/listing")]
@@ -196,8 +198,11 @@ async fn listing(body: Listing) -> Json<Listing> {
 }
 
 #[get("/listing")]
-async fn listing_query(#[query(default)] order_by: OrderBy) -> Json<Value> {
-    Json(json!({ "order_by": order_by }))
+async fn listing_query(
+    #[query(default)] order_by: OrderBy,
+    #[query] then: Option<OrderBy>,
+) -> Json<Value> {
+    Json(json!({ "order_by": order_by, "then": then }))
 }
 
 // ---------------------------------------------------------------- FastAPI docs: Body - Fields
@@ -367,4 +372,63 @@ fn openapi_equals_fastapi() {
         diffs.len(),
         diffs.join("\n")
     );
+}
+
+/// What a parameter model reads: `Model::FIELDS` (read names, lists,
+/// required, schemas) and `Model::EXTRA`.
+#[test]
+fn models_list_their_fields_for_parameter_models() {
+    use fastrs::model::{Extra, ModelField};
+    use fastrs::Model;
+    let names = |f: &[ModelField]| f.iter().map(|f| f.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(Camel::FIELDS),
+        ["firstName", "lastSeenAt", "tagsList", "ID"]
+    );
+    let lists: Vec<bool> = Camel::FIELDS.iter().map(|f| f.is_list).collect();
+    assert_eq!(lists, [false, false, true, false]);
+    let required: Vec<bool> = Camel::FIELDS.iter().map(|f| f.required).collect();
+    assert_eq!(required, [true, false, false, false]);
+    assert_eq!(names(Aliases::FIELDS), ["xIn", "y", "zz"]);
+    // The extra map is no field.
+    assert_eq!(names(Allow::FIELDS), ["a", "tags"]);
+    assert!(Allow::FIELDS[1].is_list);
+    assert_eq!(Forbid::EXTRA, Extra::Forbid);
+    assert_eq!(Allow::EXTRA, Extra::Allow);
+    assert_eq!(Ignore::EXTRA, Extra::Ignore);
+    assert_eq!(Camel::EXTRA, Extra::Ignore);
+    let mut g = fastrs::schemars::SchemaGenerator::default();
+    let schema = (Camel::FIELDS[1].schema)(&mut g).to_value();
+    assert_eq!(
+        schema,
+        json!({"type": "integer", "format": "int64", "title": "Lastseenat", "default": 0})
+    );
+    let n = (Validated::FIELDS[1].schema)(&mut g).to_value();
+    assert_eq!(n["minimum"], 0);
+}
+
+/// The fast path (serde) refuses what the slow path reports, so a request is
+/// never accepted by one and refused by the other.
+#[test]
+fn the_fast_path_runs_validators_and_forbids_extras() {
+    use fastrs::serde_json::from_str;
+    assert!(from_str::<Validated>(r#"{"name": "A B", "n": 3}"#).is_ok());
+    assert!(from_str::<Validated>(r#"{"name": "AB"}"#).is_err());
+    assert!(from_str::<Validated>(r#"{"name": "A B", "nick": "long"}"#).is_err());
+    assert!(from_str::<Validated>(r#"{"name": "A B", "n": 11}"#).is_err());
+    assert!(from_str::<Forbid>(r#"{"a": 1}"#).is_ok());
+    assert!(from_str::<Forbid>(r#"{"a": 1, "c": 2}"#).is_err());
+    let kept: Allow = from_str(r#"{"x": [1], "a": "2", "y": null}"#).unwrap();
+    assert_eq!(kept.a, 2);
+    assert_eq!(
+        Value::Object(kept.rest.clone()),
+        json!({"x": [1], "y": null})
+    );
+    assert_eq!(
+        fastrs::serde_json::to_value(&kept).unwrap(),
+        json!({"a": 2, "tags": [], "x": [1], "y": null})
+    );
+    let read: Camel = from_str(r#"{"firstName": "A", "ID": 3}"#).unwrap();
+    assert_eq!((read.first_name.as_str(), read.user_id), ("A", 3));
+    assert_eq!(OrderBy::UpdatedAt.as_str(), "updated_at");
 }

@@ -253,9 +253,9 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
     let schema_fn = format_ident!("__schema_{}", ident.to_string().trim_start_matches("r#"));
     parts.schema_fns.push(quote! {
         fn #schema_fn(__g: &mut ::fastrs::schemars::SchemaGenerator) -> ::fastrs::schemars::Schema {
-            let __schema = ::fastrs::model::field_schema(
+            let __schema = ::fastrs::model::model_field_title(::fastrs::model::field_schema(
                 __g.subschema_for::<#ty>(), &#c, &#title, #description, #default_json, #example,
-            );
+            ));
             #examples
             __schema
         }

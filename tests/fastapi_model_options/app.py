@@ -149,6 +149,7 @@ def holder(body: Holder):
 class Listing(BaseModel):
     order_by: Literal["created_at", "updated_at"] = "created_at"
     one: Literal["x"] | None = None
+    orders: list[Literal["created_at", "updated_at"]] = []
 
 
 @app.post("/listing")
@@ -157,8 +158,9 @@ def listing(body: Listing):
 
 
 @app.get("/listing")
-def listing_query(order_by: Literal["created_at", "updated_at"] = "created_at"):
-    return {"order_by": order_by}
+def listing_query(order_by: Literal["created_at", "updated_at"] = "created_at",
+                  then: Literal["created_at", "updated_at"] | None = None):
+    return {"order_by": order_by, "then": then}
 
 
 # ---------------------------------------------------------------- FastAPI docs: Body - Fields

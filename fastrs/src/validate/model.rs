@@ -426,6 +426,23 @@ pub fn literal_schema(values: &[&str]) -> schemars::Schema {
     }
 }
 
+/// A model field's schema as Pydantic titles it: none on an `Option` of a
+/// model or string enum (`anyOf` of a reference and null), as none is on a
+/// bare reference. (Parameters keep theirs: FastAPI titles every parameter.)
+pub fn model_field_title(mut schema: schemars::Schema) -> schemars::Schema {
+    let is_ref = |v: &Value| {
+        v.as_object()
+            .is_some_and(|o| o.len() == 1 && o.contains_key("$ref"))
+    };
+    let is_null = |v: &Value| v.get("type") == Some(&Value::from("null"));
+    let nullable_ref = matches!(schema.get("anyOf"), Some(Value::Array(a))
+        if a.len() == 2 && a.iter().any(is_ref) && a.iter().any(is_null));
+    if nullable_ref {
+        schema.remove("title");
+    }
+    schema
+}
+
 /// `schema` with `key` set to `value` (`examples`, `additionalProperties`).
 pub fn with_key(mut schema: schemars::Schema, key: &str, value: Value) -> schemars::Schema {
     schema.insert(key.to_owned(), value);
@@ -449,15 +466,6 @@ pub fn field_schema(
     let num = |b: Bound| b.to_json();
     let obj = schema.ensure_object();
     let bare_ref = obj.len() == 1 && obj.contains_key("$ref");
-    // `Option<Model>`: a reference or null carries no title either (Pydantic
-    // sets none on a field whose schema is a reference, nullable or not).
-    let is_ref = |v: &Value| {
-        v.as_object()
-            .is_some_and(|o| o.len() == 1 && o.contains_key("$ref"))
-    };
-    let nullable_ref = obj.len() == 1
-        && matches!(obj.get("anyOf"), Some(Value::Array(a))
-            if a.len() == 2 && a.iter().any(is_ref) && a.iter().any(|x| x.get("type") == Some(&Value::from("null"))));
     let numeric = [
         ("exclusiveMinimum", constraints.gt),
         ("minimum", constraints.ge),
@@ -495,7 +503,7 @@ pub fn field_schema(
         put("pattern", Value::from(p.source()));
     }
     // A bare reference (a nested model) carries no title, as in Pydantic.
-    if !bare_ref && !nullable_ref {
+    if !bare_ref {
         put("title", Value::from(title));
     }
     if let Some(d) = description {
