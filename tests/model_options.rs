@@ -117,7 +117,7 @@ async fn aliases_out() -> AliasesOut {
 
 // ---------------------------------------------------------------- validators
 
-fn has_space(name: &String) -> Result<(), String> {
+fn has_space(name: &str) -> Result<(), String> {
     if name.contains(' ') {
         Ok(())
     } else {

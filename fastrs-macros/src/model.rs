@@ -110,8 +110,8 @@ struct StructParts {
     /// The names the fields are read under.
     read_names: Vec<String>,
     model_fields: Vec<TokenStream>,
-    /// The `#[field(extra)]` field, if any.
-    extra: Option<syn::Ident>,
+    /// The `#[field(extra)]` field and its type's span, if any.
+    extra: Option<(syn::Ident, proc_macro2::Span)>,
 }
 
 /// The name an expression of the schema uses for a field: the one it is read
@@ -143,14 +143,15 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
         if parts.extra.is_some() {
             errors.at(extra, "a model has one `#[field(extra)]` field");
         }
-        parts.extra = Some(ident.clone());
+        parts.extra = Some((ident.clone(), span));
         parts.shadow_fields.push(quote_spanned! {span=>
             #[serde(flatten)]
             #ident: ::fastrs::serde_json::Map<::std::string::String, ::fastrs::serde_json::Value>,
         });
         parts.fast.push(quote_spanned!(span=> #ident: __s.#ident,));
         parts.slow.push(quote_spanned! {span=>
-            let #local = ::core::option::Option::Some(::fastrs::model::extra_fields(__v, __READ_NAMES));
+            let #local: ::core::option::Option<#ty> =
+                ::core::option::Option::Some(::fastrs::model::extra_fields(__v, __READ_NAMES));
         });
         parts.build.push(quote!(#ident: #local?,));
         return;
@@ -196,7 +197,7 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
     let read_value = match &opts.validator {
         None => quote!(__s.#ident),
         Some(v) => quote_spanned! {v.span()=>
-            ::fastrs::model::fast_validate(__s.#ident, #v)
+            ::fastrs::model::fast_validate(__s.#ident, |__x: &#ty| #v(__x))
                 .map_err(<__D::Error as ::fastrs::serde::de::Error>::custom)?
         },
     };
@@ -209,7 +210,9 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
             let #local = ::fastrs::model::field::<#ty>(__v, #read, #missing, &#c, __loc, __errors);
         },
         Some(v) => quote_spanned! {v.span()=>
-            let #local = ::fastrs::model::field_validated::<#ty, _>(__v, #read, #missing, &#c, #v, __loc, __errors);
+            let #local = ::fastrs::model::field_validated::<#ty, _>(
+                __v, #read, #missing, &#c, |__x: &#ty| #v(__x), __loc, __errors,
+            );
         },
     });
     parts.build.push(quote!(#ident: #local?,));
@@ -368,16 +371,16 @@ fn expand_struct(
                 ::fastrs::serde::ser::SerializeStruct::end(__st)
             }
         }
-        Some(rest) => {
+        Some((rest, span)) => {
+            let extra =
+                quote_spanned!(*span=> ::fastrs::model::serialize_extra(&mut __st, &self.#rest)?;);
             let fields = ser.iter().map(|(k, i)| {
                 quote!(::fastrs::serde::ser::SerializeMap::serialize_entry(&mut __st, #k, &::fastrs::model::Dumped(&self.#i))?;)
             });
             quote! {
                 let mut __st = __s.serialize_map(::core::option::Option::None)?;
                 #(#fields)*
-                for (__k, __v) in &self.#rest {
-                    ::fastrs::serde::ser::SerializeMap::serialize_entry(&mut __st, __k, __v)?;
-                }
+                #extra
                 ::fastrs::serde::ser::SerializeMap::end(__st)
             }
         }

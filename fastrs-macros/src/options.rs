@@ -38,6 +38,15 @@ impl Parse for Opt {
         let mut list = None;
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
+            if input.peek(syn::token::Brace) {
+                let group: proc_macro2::Group = input.parse()?;
+                return Err(syn::Error::new(
+                    group.span(),
+                    format!(
+                        "`{name}` takes a value; a JSON object goes in a list: `{name} = [{{…}}]`"
+                    ),
+                ));
+            }
             if input.peek(syn::token::Bracket) {
                 let value = input.fork().parse::<Expr>().ok();
                 let content;

@@ -346,6 +346,17 @@ pub fn extra_fields(object: &Value, fields: &[&str]) -> Map<String, Value> {
     }
 }
 
+/// Writes the keys a `#[model(extra = "allow")]` model kept, after its fields.
+pub fn serialize_extra<M: serde::ser::SerializeMap>(
+    out: &mut M,
+    extra: &Map<String, Value>,
+) -> Result<(), M::Error> {
+    for (k, v) in extra {
+        out.serialize_entry(k, v)?;
+    }
+    Ok(())
+}
+
 /// `map[name]`: a small object (a request body's) is scanned in order,
 /// cheaper than hashing the name with the map's SipHash; a large one is not.
 fn lookup<'m>(map: &'m serde_json::Map<String, Value>, name: &str) -> Option<&'m Value> {
