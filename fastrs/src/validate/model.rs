@@ -77,6 +77,132 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 /// assert_eq!(bad.json()["detail"][0]["type"], "uuid_parsing");
 /// assert_eq!(bad.json()["detail"][1]["type"], "greater_than_equal");
 /// ```
+///
+/// # Model options: `#[model(…)]`
+///
+/// On a struct (Pydantic's `model_config` and model validators):
+///
+/// * `extra = "forbid"`: a key that is no field is an `extra_forbidden`
+///   error (after the fields' errors, in the body's order) and the schema
+///   says `additionalProperties: false`. `extra = "allow"`: such keys are kept
+///   in the one `#[field(extra)]` field, a `serde_json::Map<String, Value>`,
+///   and written back after the fields (`additionalProperties: true`).
+///   `extra = "ignore"` is the default: they are dropped.
+/// * `rename_all = "camelCase"`: every field is read, written and documented
+///   under its renamed name (serde's rules: `lowercase`, `UPPERCASE`,
+///   `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`,
+///   `kebab-case`, `SCREAMING-KEBAB-CASE`), as Pydantic's
+///   `alias_generator=to_camel`; a field's own `alias` wins. The Rust name is
+///   not accepted in its place (Pydantic's `populate_by_name` is not offered).
+/// * `examples = [{…}, …]`: the model schema's `examples`
+///   (`json_schema_extra={"examples": […]}`), written as `serde_json::json!`
+///   takes JSON.
+/// * `validator = path::to_fn`: `fn(&Self) -> Result<(), E>` with `E:
+///   Display`, run once every field is valid (`@model_validator(mode="after")`);
+///   `Err(e)` is a `value_error`, "Value error, {e}", at the model's location
+///   with the whole object as input.
+///
+/// On a unit-only enum: `rename_all`, and `literal`: the enum is Pydantic's
+/// `Literal["a", "b"]` rather than an `Enum` class: `literal_error`, and its
+/// schema (`{"enum": [...], "type": "string"}`, or `const` for one value) is
+/// written where it is used, not as a component.
+///
+/// # Field options: `#[field(…)]`
+///
+/// The constraints (`gt ge lt le multiple_of min_length max_length pattern
+/// max_digits decimal_places`), `default`, `required`, `description` (or the
+/// doc comment), `example`, `deprecated`, and:
+///
+/// * `alias = "…"`: the name it is read and written under;
+///   `validation_alias = "…"`: read under it (written under the field's
+///   name); `serialization_alias = "…"`: written under it (read under the
+///   field's name). A model whose read and written names differ is
+///   documented twice, as FastAPI does: `Name-Input` for request bodies and
+///   `Name-Output` for responses, when both use it.
+/// * `title = "…"`: the schema's title instead of one made from the name.
+/// * `examples = [ … ]`: the field schema's `examples`, JSON values.
+/// * `validator = path::to_fn`: `fn(&T) -> Result<(), E>` (or a function of
+///   what `&T` derefs to: `fn(&str)` for a `String`), run on a value that
+///   was given and is valid, constraints included (`@field_validator`, mode
+///   after); `Err(e)` is a `value_error` at the field. Defaults are not
+///   validated. It checks, it does not change the value.
+/// * `extra`: the map of a `#[model(extra = "allow")]` model's extra keys.
+///
+/// Validators and `extra = "forbid"` run on the fast path too (a failure
+/// there sends the body to the slow path, which reports); a model that does
+/// not use an option pays nothing for it.
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::serde_json::{json, Map, Value};
+///
+/// fn has_space(name: &str) -> Result<(), String> {
+///     name.contains(' ').then_some(()).ok_or_else(|| "must contain a space".to_owned())
+/// }
+///
+/// fn dates_in_order(e: &Event) -> Result<(), &'static str> {
+///     if e.ends_at < e.starts_at { Err("ends before it starts") } else { Ok(()) }
+/// }
+///
+/// #[derive(Model, Clone, Copy)]
+/// #[model(literal, rename_all = "snake_case")]
+/// enum OrderBy { StartsAt, EndsAt }
+///
+/// #[derive(Model)]
+/// #[model(rename_all = "camelCase", extra = "forbid", validator = dates_in_order)]
+/// #[model(examples = [{"eventName": "Launch party", "startsAt": 1, "endsAt": 2}])]
+/// struct Event {
+///     #[field(validator = has_space, examples = ["Launch party"])]
+///     event_name: String,
+///     starts_at: i64,
+///     ends_at: i64,
+///     #[field(serialization_alias = "orderedBy", default = OrderBy::StartsAt)]
+///     order_by: OrderBy,
+/// }
+///
+/// #[derive(Model)]
+/// #[model(extra = "allow")]
+/// struct Tagged {
+///     id: i64,
+///     #[field(extra)]
+///     rest: Map<String, Value>,
+/// }
+///
+/// #[post("/events")]
+/// async fn create(event: Event) -> Event { event }
+///
+/// #[post("/tagged")]
+/// async fn tagged(body: Tagged) -> Tagged { body }
+///
+/// let client = TestClient::new(App::new().route(create).route(tagged));
+/// let ok = client.post("/events").json(&json!({"eventName": "Launch party", "startsAt": 1, "endsAt": 2})).send();
+/// assert_eq!(ok.json(), json!({"eventName": "Launch party", "startsAt": 1, "endsAt": 2, "orderedBy": "starts_at"}));
+///
+/// let bad = client.post("/events").json(&json!({"eventName": "Launch", "startsAt": 1, "endsAt": 2, "x": 0})).send();
+/// assert_eq!(bad.json()["detail"], json!([
+///     {"type": "value_error", "loc": ["body", "eventName"], "msg": "Value error, must contain a space",
+///      "input": "Launch", "ctx": {"error": {}}},
+///     {"type": "extra_forbidden", "loc": ["body", "x"], "msg": "Extra inputs are not permitted", "input": 0},
+/// ]));
+/// let bad = client.post("/events").json(&json!({"eventName": "A B", "startsAt": 2, "endsAt": 1, "orderBy": "x"})).send();
+/// assert_eq!(bad.json()["detail"][0]["type"], "literal_error");
+/// assert_eq!(bad.json()["detail"][0]["msg"], "Input should be 'starts_at' or 'ends_at'");
+/// let bad = client.post("/events").json(&json!({"eventName": "A B", "startsAt": 2, "endsAt": 1})).send();
+/// assert_eq!(bad.json()["detail"][0]["loc"], json!(["body"]));
+/// assert_eq!(bad.json()["detail"][0]["msg"], "Value error, ends before it starts");
+///
+/// let kept = client.post("/tagged").json(&json!({"id": 1, "color": "red"})).send();
+/// assert_eq!(kept.json(), json!({"id": 1, "color": "red"}));
+///
+/// let doc = client.get("/openapi.json").send().json();
+/// let input = &doc["components"]["schemas"]["Event-Input"];
+/// assert_eq!(input["additionalProperties"], false);
+/// assert_eq!(input["properties"]["orderBy"]["enum"], json!(["starts_at", "ends_at"]));
+/// assert_eq!(input["properties"]["eventName"]["examples"], json!(["Launch party"]));
+/// assert_eq!(input["examples"][0]["eventName"], "Launch party");
+/// assert!(doc["components"]["schemas"]["Event-Output"]["properties"]["orderedBy"].is_object());
+/// assert_eq!(doc["components"]["schemas"]["Tagged"]["additionalProperties"], true);
+/// ```
 pub trait Model: FromJson + Serialize + schemars::JsonSchema {
     /// The fields, in declaration order, as they are read (a struct's; empty
     /// for a newtype). What a parameter model (query, header or cookie
