@@ -12,6 +12,7 @@ use proc_macro::TokenStream;
 mod dependency;
 mod errors;
 mod model;
+mod model_opts;
 mod options;
 mod route;
 mod signature;

@@ -23,15 +23,22 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::errors::Errors;
+use crate::model_opts::{rename, Extra, ModelOpts, ENUM_OPTIONS, STRUCT_OPTIONS};
 use crate::options::{default_value, parse_opts, shape, FieldOpts};
 
 const FIELD_OPTIONS: &[&str] = &[
     "default",
     "alias",
+    "validation_alias",
+    "serialization_alias",
+    "title",
     "description",
     "example",
+    "examples",
     "deprecated",
     "required",
+    "validator",
+    "extra",
 ];
 const VARIANT_OPTIONS: &[&str] = &["alias"];
 
@@ -87,6 +94,189 @@ fn field_opts(attrs: &[syn::Attribute], allowed: &[&str], errors: &mut Errors) -
     FieldOpts::parse(opts, allowed, errors)
 }
 
+/// What one named field generates in each impl of its struct.
+#[derive(Default)]
+struct StructParts {
+    statics: Vec<TokenStream>,
+    shadow_fields: Vec<TokenStream>,
+    fast: Vec<TokenStream>,
+    slow: Vec<TokenStream>,
+    build: Vec<TokenStream>,
+    /// Each field's written name and ident.
+    ser: Vec<(String, syn::Ident)>,
+    schema_fns: Vec<TokenStream>,
+    schema_props: Vec<TokenStream>,
+    required: Vec<TokenStream>,
+    /// The names the fields are read under.
+    read_names: Vec<String>,
+    model_fields: Vec<TokenStream>,
+    /// The `#[field(extra)]` field and its type's span, if any.
+    extra: Option<(syn::Ident, proc_macro2::Span)>,
+}
+
+/// The name an expression of the schema uses for a field: the one it is read
+/// under, or written under when the generator documents responses (schemars'
+/// `Contract::Serialize`).
+fn schema_name(read: &str, write: &str) -> TokenStream {
+    if read == write {
+        quote!(#read)
+    } else {
+        quote!(if __g.contract().is_serialize() { #write } else { #read })
+    }
+}
+
+fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, errors: &mut Errors) {
+    let ident = f.ident.as_ref().expect("named fields");
+    // The slow path's local for the field: never a name the user's code has
+    // (a unit struct named like the field would turn `let` into a pattern).
+    let local = format_ident!("__f_{}", ident.to_string().trim_start_matches("r#"));
+    let ty = &f.ty;
+    let span = ty.span();
+    let opts = field_opts(&f.attrs, FIELD_OPTIONS, errors);
+    if let Some(extra) = &opts.extra {
+        if model.extra != Extra::Allow {
+            errors.at(
+                extra,
+                "`#[field(extra)]` keeps the extra keys of a `#[model(extra = \"allow\")]` model",
+            );
+        }
+        if parts.extra.is_some() {
+            errors.at(extra, "a model has one `#[field(extra)]` field");
+        }
+        parts.extra = Some((ident.clone(), span));
+        parts.shadow_fields.push(quote_spanned! {span=>
+            #[serde(flatten)]
+            #ident: ::fastrs::serde_json::Map<::std::string::String, ::fastrs::serde_json::Value>,
+        });
+        parts.fast.push(quote_spanned!(span=> #ident: __s.#ident,));
+        parts.slow.push(quote_spanned! {span=>
+            let #local: ::core::option::Option<#ty> =
+                ::core::option::Option::Some(::fastrs::model::extra_fields(__v, __READ_NAMES));
+        });
+        parts.build.push(quote!(#ident: #local?,));
+        return;
+    }
+    opts.check_applies(shape(ty), ty, errors);
+    let own = opts.alias.as_ref().map(LitStr::value);
+    let base = own.unwrap_or_else(|| rename(ident, model.rename_all.as_deref(), false));
+    let read = opts
+        .validation_alias
+        .as_ref()
+        .map_or_else(|| base.clone(), LitStr::value);
+    let write = opts
+        .serialization_alias
+        .as_ref()
+        .map_or_else(|| base.clone(), LitStr::value);
+    let upper = ident.to_string().to_uppercase();
+    let c = format_ident!("__C_{}", upper);
+    let pat = format_ident!("__PATTERN_{}", upper);
+    let pattern_static = opts.pattern_static(&pat);
+    let constraints = opts.constraints(opts.pattern.as_ref().map(|_| &pat));
+    parts.statics.push(quote! {
+        #pattern_static
+        static #c: ::fastrs::Constraints = #constraints;
+    });
+    if opts.required && opts.default.is_some() {
+        errors.at(ident, "a field with a default cannot be `required`");
+    }
+    let missing = match &opts.default {
+        None if opts.required => quote!(::fastrs::model::Missing::Always),
+        None => quote!(::fastrs::model::Missing::Required),
+        Some(None) => quote!(::fastrs::model::Missing::Default(
+            <#ty as ::core::default::Default>::default
+        )),
+        Some(Some(e)) => {
+            let value = default_value(ty, Some(e));
+            quote!(::fastrs::model::Missing::Default(|| -> #ty { #value }))
+        }
+    };
+    parts.shadow_fields.push(quote_spanned! {span=>
+        #[serde(rename = #read, default, deserialize_with = "::fastrs::lax::deserialize_some")]
+        #ident: ::core::option::Option<#ty>,
+    });
+    let read_value = match &opts.validator {
+        None => quote!(__s.#ident),
+        Some(v) => quote_spanned! {v.span()=>
+            ::fastrs::model::fast_validate(__s.#ident, |__x: &#ty| #v(__x))
+                .map_err(<__D::Error as ::fastrs::serde::de::Error>::custom)?
+        },
+    };
+    parts.fast.push(quote! {
+        #ident: ::fastrs::model::fast_field(#read_value, #missing, &#c)
+            .map_err(<__D::Error as ::fastrs::serde::de::Error>::custom)?,
+    });
+    parts.slow.push(match &opts.validator {
+        None => quote_spanned! {span=>
+            let #local = ::fastrs::model::field::<#ty>(__v, #read, #missing, &#c, __loc, __errors);
+        },
+        Some(v) => quote_spanned! {v.span()=>
+            let #local = ::fastrs::model::field_validated::<#ty, _>(
+                __v, #read, #missing, &#c, |__x: &#ty| #v(__x), __loc, __errors,
+            );
+        },
+    });
+    parts.build.push(quote!(#ident: #local?,));
+    parts.ser.push((write.clone(), ident.clone()));
+    let description = match opts
+        .description
+        .as_ref()
+        .map(LitStr::value)
+        .or_else(|| crate::options::doc_comment(&f.attrs))
+    {
+        Some(d) => quote!(::core::option::Option::Some(#d)),
+        None => quote!(::core::option::Option::None),
+    };
+    let example = match &opts.example {
+        Some(e) => quote!(::core::option::Option::Some(#e)),
+        None => quote!(::core::option::Option::None),
+    };
+    let is_option = crate::options::option_inner(ty).is_some();
+    let default_json = match &opts.default {
+        None => quote!(::core::option::Option::None),
+        Some(_) => quote!({
+            let __m: ::fastrs::model::Missing<#ty> = #missing;
+            match __m {
+                ::fastrs::model::Missing::Default(f) => ::fastrs::serde_json::to_value(::fastrs::model::Dumped(&f())).ok(),
+                _ => ::core::option::Option::None,
+            }
+        }),
+    };
+    let name = schema_name(&read, &write);
+    let required = opts.default.is_none() && (!is_option || opts.required);
+    if required {
+        parts.required.push(name.clone());
+    }
+    let title = match &opts.title {
+        Some(t) => quote!(::std::string::String::from(#t)),
+        None => quote!(::fastrs::openapi::python_title(#name)),
+    };
+    let examples = opts.examples.as_ref().map(|l| {
+        quote!(let __schema = ::fastrs::model::with_key(__schema, "examples", ::fastrs::serde_json::json!([#l]));)
+    });
+    let schema_fn = format_ident!("__schema_{}", ident.to_string().trim_start_matches("r#"));
+    parts.schema_fns.push(quote! {
+        fn #schema_fn(__g: &mut ::fastrs::schemars::SchemaGenerator) -> ::fastrs::schemars::Schema {
+            let __schema = ::fastrs::model::model_field_title(::fastrs::model::field_schema(
+                __g.subschema_for::<#ty>(), &#c, &#title, #description, #default_json, #example,
+            ));
+            #examples
+            __schema
+        }
+    });
+    parts.schema_props.push(quote! {
+        __props.insert(::std::string::String::from(#name), #schema_fn(__g).to_value());
+    });
+    parts.model_fields.push(quote! {
+        ::fastrs::model::ModelField {
+            name: #read,
+            is_list: <#ty as ::fastrs::FromJson>::IS_LIST,
+            required: #required,
+            schema: #schema_fn,
+        }
+    });
+    parts.read_names.push(read);
+}
+
 fn expand_struct(
     input: &DeriveInput,
     fields: Vec<&syn::Field>,
@@ -94,118 +284,117 @@ fn expand_struct(
 ) -> TokenStream {
     let name = &input.ident;
     let name_str = name.to_string();
-    let mut statics = Vec::new();
-    let mut shadow_fields = Vec::new();
-    let mut fast = Vec::new();
-    let mut slow = Vec::new();
-    let mut build = Vec::new();
-    let mut ser = Vec::new();
-    let mut schema_props = Vec::new();
-    let mut required = Vec::new();
-    let mut param_fields = Vec::new();
+    let model = ModelOpts::parse(&input.attrs, STRUCT_OPTIONS, errors);
+    let mut parts = StructParts::default();
     for f in &fields {
-        let ident = f.ident.as_ref().expect("named fields");
-        let ty = &f.ty;
-        let span = ty.span();
-        let opts = field_opts(&f.attrs, FIELD_OPTIONS, errors);
-        opts.check_applies(shape(ty), ty, errors);
-        let wire = opts
-            .alias
-            .as_ref()
-            .map(LitStr::value)
-            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_owned());
-        param_fields.push((wire.clone(), shape(ty) == crate::options::Shape::List));
-        let upper = ident.to_string().to_uppercase();
-        let c = format_ident!("__C_{}", upper);
-        let pat = format_ident!("__PATTERN_{}", upper);
-        let pattern_static = opts.pattern_static(&pat);
-        let constraints = opts.constraints(opts.pattern.as_ref().map(|_| &pat));
-        statics.push(quote! {
-            #pattern_static
-            static #c: ::fastrs::Constraints = #constraints;
-        });
-        if opts.required && opts.default.is_some() {
-            errors.at(ident, "a field with a default cannot be `required`");
-        }
-        let missing = match &opts.default {
-            None if opts.required => quote!(::fastrs::model::Missing::Always),
-            None => quote!(::fastrs::model::Missing::Required),
-            Some(None) => quote!(::fastrs::model::Missing::Default(
-                <#ty as ::core::default::Default>::default
-            )),
-            Some(Some(e)) => {
-                let value = default_value(ty, Some(e));
-                quote!(::fastrs::model::Missing::Default(|| -> #ty { #value }))
-            }
-        };
-        shadow_fields.push(quote_spanned! {span=>
-            #[serde(rename = #wire, default, deserialize_with = "::fastrs::lax::deserialize_some")]
-            #ident: ::core::option::Option<#ty>,
-        });
-        fast.push(quote! {
-            #ident: ::fastrs::model::fast_field(__s.#ident, #missing, &#c)
-                .map_err(<__D::Error as ::fastrs::serde::de::Error>::custom)?,
-        });
-        slow.push(quote_spanned! {span=>
-            let #ident = ::fastrs::model::field::<#ty>(__v, #wire, #missing, &#c, __loc, __errors);
-        });
-        build.push(quote!(#ident: #ident?,));
-        ser.push(quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #wire, &::fastrs::model::Dumped(&self.#ident))?;));
-        let description = match opts
-            .description
-            .as_ref()
-            .map(LitStr::value)
-            .or_else(|| crate::options::doc_comment(&f.attrs))
-        {
-            Some(d) => quote!(::core::option::Option::Some(#d)),
-            None => quote!(::core::option::Option::None),
-        };
-        let example = match &opts.example {
-            Some(e) => quote!(::core::option::Option::Some(#e)),
-            None => quote!(::core::option::Option::None),
-        };
-        let is_option = crate::options::option_inner(ty).is_some();
-        let default_json = match &opts.default {
-            None => quote!(::core::option::Option::None),
-            Some(_) => quote!({
-                let __m: ::fastrs::model::Missing<#ty> = #missing;
-                match __m {
-                    ::fastrs::model::Missing::Default(f) => ::fastrs::serde_json::to_value(::fastrs::model::Dumped(&f())).ok(),
-                    _ => ::core::option::Option::None,
-                }
-            }),
-        };
-        if opts.default.is_none() && (!is_option || opts.required) {
-            required.push(wire.clone());
-        }
-        schema_props.push(quote! {
-            __props.insert(
-                ::std::string::String::from(#wire),
-                ::fastrs::model::field_schema(
-                    __g.subschema_for::<#ty>(), &#c, &::fastrs::openapi::python_title(#wire), #description, #default_json, #example,
-                ).to_value(),
-            );
-        });
+        struct_field(f, &model, &mut parts, errors);
     }
-    let n = fields.len();
-    let idents: Vec<_> = fields
-        .iter()
-        .map(|f| f.ident.as_ref().expect("named"))
-        .collect();
-    let _ = idents;
-    let param_model = param_model(name, &param_fields);
+    if model.extra == Extra::Allow && parts.extra.is_none() {
+        let span = model.extra_span.unwrap_or_else(|| name.span());
+        errors.push(syn::Error::new(
+            span,
+            "`extra = \"allow\"` keeps the extra keys in a field: add `#[field(extra)] extra: serde_json::Map<String, serde_json::Value>`",
+        ));
+    }
+    let StructParts {
+        statics,
+        shadow_fields,
+        fast,
+        slow,
+        build,
+        ser,
+        schema_fns,
+        schema_props,
+        required,
+        read_names,
+        model_fields,
+        extra,
+    } = parts;
+    let param_model = param_model(name);
     let model_doc = match crate::options::doc_comment(&input.attrs) {
         Some(d) => {
             quote!(__schema.insert(::std::string::String::from("description"), ::fastrs::serde_json::Value::from(#d));)
         }
         None => quote!(),
     };
+    // Model-level options, each generated only where given.
+    let (deny_unknown, forbid_check, extra_const, additional) = match model.extra {
+        Extra::Ignore => (quote!(), quote!(), quote!(), quote!()),
+        Extra::Forbid => (
+            quote!(#[serde(deny_unknown_fields)]),
+            quote! {
+                if !::fastrs::model::forbid_extra(__v, __READ_NAMES, __loc, __errors) {
+                    return ::core::option::Option::None;
+                }
+            },
+            quote!(
+                const EXTRA: ::fastrs::model::Extra = ::fastrs::model::Extra::Forbid;
+            ),
+            quote!(__schema.insert(::std::string::String::from("additionalProperties"), ::fastrs::serde_json::Value::Bool(false));),
+        ),
+        Extra::Allow => (
+            quote!(),
+            quote!(),
+            quote!(
+                const EXTRA: ::fastrs::model::Extra = ::fastrs::model::Extra::Allow;
+            ),
+            quote!(__schema.insert(::std::string::String::from("additionalProperties"), ::fastrs::serde_json::Value::Bool(true));),
+        ),
+    };
+    let model_examples = model.examples.as_ref().map(|l| {
+        quote!(__schema.insert(::std::string::String::from("examples"), ::fastrs::serde_json::json!([#l]));)
+    });
+    let (fast_result, slow_result) = match &model.validator {
+        None => (
+            quote!(::core::result::Result::Ok(#name { #(#fast)* })),
+            quote!(::core::option::Option::Some(#name { #(#build)* })),
+        ),
+        Some(v) => (
+            quote_spanned! {v.span()=>
+                ::fastrs::model::fast_validate_model(#name { #(#fast)* }, #v)
+                    .map_err(<__D::Error as ::fastrs::serde::de::Error>::custom)
+            },
+            quote_spanned! {v.span()=>
+                ::fastrs::model::model_validated(#name { #(#build)* }, #v, __v, __loc, __errors)
+            },
+        ),
+    };
+    // A model that keeps extra keys writes a map (the keys are not all static).
+    let serialize = match &extra {
+        None => {
+            let n = ser.len();
+            let fields = ser.iter().map(|(k, i)| {
+                quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #k, &::fastrs::model::Dumped(&self.#i))?;)
+            });
+            quote! {
+                let mut __st = __s.serialize_struct(#name_str, #n)?;
+                #(#fields)*
+                ::fastrs::serde::ser::SerializeStruct::end(__st)
+            }
+        }
+        Some((rest, span)) => {
+            let extra =
+                quote_spanned!(*span=> ::fastrs::model::serialize_extra(&mut __st, &self.#rest)?;);
+            let fields = ser.iter().map(|(k, i)| {
+                quote!(::fastrs::serde::ser::SerializeMap::serialize_entry(&mut __st, #k, &::fastrs::model::Dumped(&self.#i))?;)
+            });
+            quote! {
+                let mut __st = __s.serialize_map(::core::option::Option::None)?;
+                #(#fields)*
+                #extra
+                ::fastrs::serde::ser::SerializeMap::end(__st)
+            }
+        }
+    };
     quote! {
         const _: () = {
             #(#statics)*
 
+            const __READ_NAMES: &[&str] = &[#(#read_names),*];
+
             #[derive(::fastrs::serde::Deserialize)]
             #[serde(crate = "::fastrs::serde")]
+            #deny_unknown
             struct __FastrsShadow {
                 #(#shadow_fields)*
             }
@@ -215,7 +404,7 @@ fn expand_struct(
                     __d: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
                     let __s = <__FastrsShadow as ::fastrs::serde::Deserialize>::deserialize(::fastrs::model::ObjectOnly(__d))?;
-                    ::core::result::Result::Ok(#name { #(#fast)* })
+                    #fast_result
                 }
             }
 
@@ -233,7 +422,8 @@ fn expand_struct(
                 ) -> ::core::option::Option<Self> {
                     ::fastrs::model::expect_object(__v, #name_str, __loc, __errors)?;
                     #(#slow)*
-                    ::core::option::Option::Some(#name { #(#build)* })
+                    #forbid_check
+                    #slow_result
                 }
             }
 
@@ -248,11 +438,11 @@ fn expand_struct(
                     &self,
                     __s: __S,
                 ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    let mut __st = __s.serialize_struct(#name_str, #n)?;
-                    #(#ser)*
-                    ::fastrs::serde::ser::SerializeStruct::end(__st)
+                    #serialize
                 }
             }
+
+            #(#schema_fns)*
 
             impl ::fastrs::schemars::JsonSchema for #name {
                 fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -272,12 +462,17 @@ fn expand_struct(
                     }
                     __schema.insert(::std::string::String::from("title"), ::fastrs::serde_json::Value::from(#name_str));
                     __schema.insert(::std::string::String::from("type"), ::fastrs::serde_json::Value::from("object"));
+                    #additional
+                    #model_examples
                     #model_doc
                     ::fastrs::schemars::Schema::from(__schema)
                 }
             }
 
-            impl ::fastrs::Model for #name {}
+            impl ::fastrs::Model for #name {
+                const FIELDS: &'static [::fastrs::model::ModelField] = &[#(#model_fields),*];
+                #extra_const
+            }
 
             impl ::fastrs::model::Dump for #name {}
 
@@ -302,18 +497,10 @@ fn expand_struct(
 }
 
 /// A struct model is also a parameter model (`#[query] filter: Filter`):
-/// its fields' wire names for `fastrs::extract::ParamModel`, and a
-/// `ParamValue` impl that hands reading and documenting to the runtime.
-fn param_model(name: &syn::Ident, fields: &[(String, bool)]) -> TokenStream {
-    let entries = fields.iter().map(|(wire, list)| {
-        let header = wire.replace('_', "-").to_lowercase();
-        quote!(::fastrs::extract::ParamField { name: #wire, header: #header, list: #list })
-    });
+/// a `ParamValue` impl that hands reading and documenting to the runtime,
+/// which reads the fields from `Model::FIELDS`.
+fn param_model(name: &syn::Ident) -> TokenStream {
     quote! {
-        impl ::fastrs::extract::ParamModel for #name {
-            const FIELDS: &'static [::fastrs::extract::ParamField] = &[#(#entries),*];
-        }
-
         impl ::fastrs::extract::ParamValue for #name {
             const REQUIRED: bool = true;
             fn from_values(
@@ -445,51 +632,10 @@ fn expand_newtype(input: &DeriveInput, field: &syn::Field, errors: &mut Errors) 
     }
 }
 
-fn rename(ident: &str, rule: Option<&str>) -> String {
-    let snake = || {
-        let mut s = String::new();
-        for (i, ch) in ident.chars().enumerate() {
-            if ch.is_uppercase() && i > 0 {
-                s.push('_');
-            }
-            s.extend(ch.to_lowercase());
-        }
-        s
-    };
-    match rule {
-        Some("lowercase") => ident.to_lowercase(),
-        Some("UPPERCASE") => ident.to_uppercase(),
-        Some("snake_case") => snake(),
-        Some("SCREAMING_SNAKE_CASE") => snake().to_uppercase(),
-        Some("kebab-case") => snake().replace('_', "-"),
-        _ => ident.to_owned(),
-    }
-}
-
 fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> TokenStream {
     let name = &input.ident;
     let name_str = name.to_string();
-    let mut rule = None;
-    for a in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
-        let r = a.parse_nested_meta(|m| {
-            if m.path.is_ident("rename_all") {
-                let s: LitStr = m.value()?.parse()?;
-                let v = s.value();
-                if !["lowercase", "UPPERCASE", "snake_case", "SCREAMING_SNAKE_CASE", "kebab-case"]
-                    .contains(&v.as_str())
-                {
-                    return Err(m.error("rename_all is one of: lowercase, UPPERCASE, snake_case, SCREAMING_SNAKE_CASE, kebab-case"));
-                }
-                rule = Some(v);
-                Ok(())
-            } else {
-                Err(m.error("unknown model option; expected `rename_all = \"…\"`"))
-            }
-        });
-        if let Err(err) = r {
-            errors.push(err);
-        }
-    }
+    let model = ModelOpts::parse(&input.attrs, ENUM_OPTIONS, errors);
     let mut idents = Vec::new();
     let mut wires = Vec::new();
     for v in &e.variants {
@@ -504,10 +650,38 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
         let wire = opts
             .alias
             .map(|a| a.value())
-            .unwrap_or_else(|| rename(&v.ident.to_string(), rule.as_deref()));
+            .unwrap_or_else(|| rename(&v.ident, model.rename_all.as_deref(), true));
         idents.push(&v.ident);
         wires.push(wire);
     }
+    // A literal is Pydantic's `Literal[…]`: its own error type, and a schema
+    // inlined where it is used; a string enum is a component.
+    let (error_fn, schema) = if model.literal {
+        (
+            quote!(::fastrs::model::literal_error),
+            quote! {
+                fn inline_schema() -> bool {
+                    true
+                }
+                fn json_schema(_: &mut ::fastrs::schemars::SchemaGenerator) -> ::fastrs::schemars::Schema {
+                    ::fastrs::model::literal_schema(__VALUES)
+                }
+            },
+        )
+    } else {
+        (
+            quote!(::fastrs::model::enum_error),
+            quote! {
+                fn json_schema(_: &mut ::fastrs::schemars::SchemaGenerator) -> ::fastrs::schemars::Schema {
+                    ::fastrs::schemars::json_schema!({
+                        "enum": __VALUES,
+                        "title": #name_str,
+                        "type": "string",
+                    })
+                }
+            },
+        )
+    };
     quote! {
         const _: () = {
             const __VALUES: &[&str] = &[#(#wires),*];
@@ -531,7 +705,7 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
 
             impl ::fastrs::FromParam for #name {
                 fn from_param(raw: &str) -> ::core::result::Result<Self, ::fastrs::Invalid> {
-                    #name::__fastrs_parse(raw).ok_or_else(|| ::fastrs::model::enum_error(__VALUES))
+                    #name::__fastrs_parse(raw).ok_or_else(|| #error_fn(__VALUES))
                 }
             }
 
@@ -548,7 +722,7 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
                 ) -> ::core::option::Option<Self> {
                     let __r = match __v {
                         ::fastrs::serde_json::Value::String(s) => <Self as ::fastrs::FromParam>::from_param(s),
-                        _ => ::core::result::Result::Err(::fastrs::model::enum_error(__VALUES)),
+                        _ => ::core::result::Result::Err(#error_fn(__VALUES)),
                     };
                     ::fastrs::lax::record(__r, __v, __loc, __errors)
                 }
@@ -560,7 +734,7 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
                 ) -> ::core::result::Result<Self, __D::Error> {
                     let s = <::std::borrow::Cow<'de, str> as ::fastrs::serde::Deserialize>::deserialize(__d)?;
                     #name::__fastrs_parse(&s).ok_or_else(|| {
-                        <__D::Error as ::fastrs::serde::de::Error>::custom(::fastrs::model::enum_error(__VALUES).msg)
+                        <__D::Error as ::fastrs::serde::de::Error>::custom(#error_fn(__VALUES).msg)
                     })
                 }
             }
@@ -583,13 +757,7 @@ fn expand_enum(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> T
                 fn schema_name() -> ::std::borrow::Cow<'static, str> {
                     ::std::borrow::Cow::Borrowed(#name_str)
                 }
-                fn json_schema(_: &mut ::fastrs::schemars::SchemaGenerator) -> ::fastrs::schemars::Schema {
-                    ::fastrs::schemars::json_schema!({
-                        "enum": __VALUES,
-                        "title": #name_str,
-                        "type": "string",
-                    })
-                }
+                #schema
             }
 
             impl ::fastrs::IntoResponse for #name {

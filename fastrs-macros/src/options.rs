@@ -23,22 +23,43 @@ pub const CONSTRAINTS: &[&str] = &[
     "decimal_places",
 ];
 
-/// `name`, `name = expr`.
+/// `name`, `name = expr`, or `name = [ … ]` (a list, kept as tokens too:
+/// `examples = [{"a": 1}]` is JSON for `serde_json::json!`, not an expression).
 pub struct Opt {
     pub name: Ident,
     pub value: Option<Expr>,
+    /// The tokens inside `[ … ]` when the value is a bracketed list.
+    pub list: Option<TokenStream>,
 }
 
 impl Parse for Opt {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let name: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+        let mut list = None;
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            Some(input.parse()?)
+            if input.peek(syn::token::Brace) {
+                let group: proc_macro2::Group = input.parse()?;
+                return Err(syn::Error::new(
+                    group.span(),
+                    format!(
+                        "`{name}` takes a value; a JSON object goes in a list: `{name} = [{{…}}]`"
+                    ),
+                ));
+            }
+            if input.peek(syn::token::Bracket) {
+                let value = input.fork().parse::<Expr>().ok();
+                let content;
+                syn::bracketed!(content in input);
+                list = Some(content.parse::<TokenStream>()?);
+                value
+            } else {
+                Some(input.parse()?)
+            }
         } else {
             None
         };
-        Ok(Opt { name, value })
+        Ok(Opt { name, value, list })
     }
 }
 
@@ -107,9 +128,20 @@ pub struct FieldOpts {
     /// `Some(None)`: bare `default` (the type's Default).
     pub default: Option<Option<Expr>>,
     pub alias: Option<LitStr>,
-    pub title: Option<LitStr>,
     pub description: Option<LitStr>,
     pub example: Option<String>,
+    /// `examples = [ … ]`: the tokens of the list, JSON for `serde_json::json!`.
+    pub examples: Option<TokenStream>,
+    /// `title = "…"`: the schema's title instead of the name's.
+    pub title: Option<LitStr>,
+    /// `validation_alias = "…"`: the name the field is read under.
+    pub validation_alias: Option<LitStr>,
+    /// `serialization_alias = "…"`: the name the field is written under.
+    pub serialization_alias: Option<LitStr>,
+    /// `validator = path::to_fn`: a function run on the validated value.
+    pub validator: Option<syn::Path>,
+    /// `extra`: the field that keeps a model's extra keys.
+    pub extra: Option<Ident>,
     pub deprecated: bool,
     pub include_in_schema: bool,
     /// `required`: an `Option` field that must be present (it may be null).
@@ -126,7 +158,7 @@ impl FieldOpts {
             ..Default::default()
         };
         let mut seen: Vec<String> = Vec::new();
-        for Opt { name, value } in opts {
+        for Opt { name, value, list } in opts {
             let key = name.to_string();
             if seen.contains(&key) {
                 errors.at(&name, format!("`{key}` is given twice"));
@@ -184,7 +216,12 @@ impl FieldOpts {
                         _ => out.decimal_places = Some((n, span)),
                     }
                 }
-                "pattern" | "alias" | "description" | "title" => {
+                "pattern"
+                | "alias"
+                | "description"
+                | "title"
+                | "validation_alias"
+                | "serialization_alias" => {
                     let Some(v) = value.as_ref() else {
                         need(errors, "\"…\"");
                         continue;
@@ -197,6 +234,8 @@ impl FieldOpts {
                         "pattern" => out.pattern = Some(s),
                         "alias" => out.alias = Some(s),
                         "title" => out.title = Some(s),
+                        "validation_alias" => out.validation_alias = Some(s),
+                        "serialization_alias" => out.serialization_alias = Some(s),
                         _ => out.description = Some(s),
                     }
                 }
@@ -220,6 +259,27 @@ impl FieldOpts {
                         },
                     }
                 }
+                "examples" => match list {
+                    Some(l) => out.examples = Some(l),
+                    None => errors.at(
+                        value
+                            .as_ref()
+                            .map_or(name.to_token_stream(), |v| v.to_token_stream()),
+                        "`examples` takes a list of JSON values: `examples = [\"a\", {\"b\": 1}]`",
+                    ),
+                },
+                "validator" => match value {
+                    Some(Expr::Path(p)) if p.qself.is_none() => out.validator = Some(p.path),
+                    Some(other) => errors.at(
+                        other,
+                        "`validator` takes the path of a function: `validator = check_name`",
+                    ),
+                    None => need(errors, "path::to_fn"),
+                },
+                "extra" => match value {
+                    None => out.extra = Some(name.clone()),
+                    Some(v) => errors.at(v, "`extra` takes no value: `#[field(extra)]`"),
+                },
                 "deprecated" => out.deprecated = bool_opt(&name, value.as_ref(), errors),
                 "required" => out.required = bool_opt(&name, value.as_ref(), errors),
                 "embed" => {

@@ -99,7 +99,11 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
                 } else {
                     None
                 };
-                rest.push(Opt { name, value });
+                rest.push(Opt {
+                    name,
+                    value,
+                    list: None,
+                });
                 if input.is_empty() {
                     break;
                 }
@@ -138,7 +142,7 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
         }
     }
     let mut seen: Vec<String> = Vec::new();
-    for Opt { name, value } in opts {
+    for Opt { name, value, .. } in opts {
         let key = name.to_string();
         if seen.contains(&key) {
             errors.at(&name, format!("`{key}` is given twice"));

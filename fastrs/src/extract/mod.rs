@@ -83,7 +83,6 @@ pub mod request;
 pub mod security;
 
 pub use body::{Body, File, FileValue};
-pub use param_model::{ParamField, ParamModel};
 pub use params::{Cookie, Form, Header, ParamValue, Path, Query, RawValues};
 
 /// One declared parameter, as the macro writes it in a `static`: its

@@ -17,6 +17,7 @@
 //! use fastrs::prelude::*;
 //!
 //! #[derive(Model)]
+//! #[model(extra = "forbid")]
 //! struct FilterParams {
 //!     #[field(default = 100, gt = 0, le = 100)]
 //!     limit: i64,
@@ -34,10 +35,10 @@
 //! let client = TestClient::new(App::new().route(read_items));
 //! let r = client.get("/items/?limit=10&tags=a&tags=b").send();
 //! assert_eq!(r.json(), serde_json::json!({"limit": 10, "offset": 0, "tags": ["a", "b"]}));
-//! let r = client.get("/items/?limit=0&offset=x").send();
+//! let r = client.get("/items/?limit=0&tool=plumbus").send();
 //! assert_eq!(r.json()["detail"][0]["type"], "greater_than");
-//! assert_eq!(r.json()["detail"][0]["loc"], serde_json::json!(["query", "limit"]));
-//! assert_eq!(r.json()["detail"][1]["type"], "int_parsing");
+//! assert_eq!(r.json()["detail"][1]["type"], "extra_forbidden");
+//! assert_eq!(r.json()["detail"][1]["loc"], serde_json::json!(["query", "tool"]));
 //! ```
 
 use std::borrow::Cow;
@@ -46,48 +47,18 @@ use serde_json::{Map, Value};
 
 use super::RawValues;
 use crate::constraints::Constraints;
-use crate::lax::FromJson;
+use crate::model::{Model, ModelField};
 use crate::request::Source;
-use crate::routing::{Operation, SchemaFn};
-use crate::validation::{LocItem, ValidationErrors};
+use crate::routing::Operation;
+use crate::validation::{Loc, LocItem, ValidationErrors};
 
-/// One field of a parameter model: its name on the wire and whether it takes
-/// every value under that name.
-#[derive(Debug, Clone, Copy)]
-pub struct ParamField {
-    /// The field's name in the model (after `alias`).
-    pub name: &'static str,
-    /// The header it is read from: `name` in lower case, `-` for `_`.
-    pub header: &'static str,
-    /// A list field (`Vec<T>`): every value, else the last one.
-    pub list: bool,
-}
-
-impl ParamField {
-    /// The name the field is sent under in `source`.
-    fn sent_as(&self, source: Source) -> &'static str {
-        if source == Source::Header {
-            self.header
-        } else {
-            self.name
-        }
-    }
-}
-
-/// A model read from the fields of one place of the request. Implemented
-/// by `#[derive(Model)]` for structs, with their
-/// [`ParamValue`](super::ParamValue) impl calling [`read`] and [`document`].
-pub trait ParamModel: FromJson + schemars::JsonSchema {
-    /// The fields, in declaration order.
-    const FIELDS: &'static [ParamField];
-}
-
-/// The name a property is sent under in `source`: headers use `-` for `_`.
-fn request_name(source: Source, property: &str) -> String {
+/// The name a field is sent under in `source`: headers use `-` for `_`,
+/// in lower case (FastAPI's `convert_underscores`).
+fn sent_as(source: Source, field: &str) -> Cow<'_, str> {
     if source == Source::Header {
-        property.replace('_', "-").to_ascii_lowercase()
+        Cow::Owned(field.replace('_', "-").to_ascii_lowercase())
     } else {
-        property.to_owned()
+        Cow::Borrowed(field)
     }
 }
 
@@ -101,31 +72,39 @@ fn one_or_list(mut values: Vec<String>) -> Value {
 }
 
 /// Reads the model `T` from the place `values` looks in.
-pub fn read<T: ParamModel>(
+pub fn read<T: Model>(
     values: &RawValues<'_>,
     constraints: &Constraints,
     errors: &mut ValidationErrors,
 ) -> Option<T> {
     let source = values.source();
     let mut object = Map::new();
-    let mut processed: Vec<&str> = Vec::with_capacity(T::FIELDS.len());
+    let mut processed: Vec<Cow<'_, str>> = Vec::with_capacity(T::FIELDS.len());
     for field in T::FIELDS {
-        let name = field.sent_as(source);
-        let found = values.named(name).all();
-        if field.list {
+        let name = sent_as(source, field.name);
+        let found: Vec<String> = values
+            .all_of(&name)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        if field.is_list {
             if !found.is_empty() {
-                let list = found.into_iter().map(|v| Value::String(v.into_owned()));
-                object.insert(field.name.to_owned(), Value::Array(list.collect()));
+                let list = found.into_iter().map(Value::String).collect();
+                object.insert(field.name.to_owned(), Value::Array(list));
             }
         } else if let Some(last) = found.into_iter().last() {
-            object.insert(field.name.to_owned(), Value::String(last.into_owned()));
+            object.insert(field.name.to_owned(), Value::String(last));
+        }
+        if source == Source::Header && name != field.name {
+            // The field's own name, unconverted, is not an extra header either.
+            processed.push(Cow::Owned(field.name.to_ascii_lowercase()));
         }
         processed.push(name);
     }
     // Every other name: the model's `extra` policy decides.
     let mut extras: Vec<(String, Vec<String>)> = Vec::new();
     for (k, v) in values.pairs() {
-        if processed.contains(&k.as_ref()) {
+        if processed.iter().any(|p| *p == k) {
             continue;
         }
         match extras.iter_mut().find(|(name, _)| *name == k) {
@@ -137,14 +116,14 @@ pub fn read<T: ParamModel>(
         object.insert(k, one_or_list(v));
     }
     let before = errors.len();
-    let mut loc = crate::validation::Loc::new(source.as_str());
+    let mut loc = Loc::new(source.as_str());
     let out = T::from_json_checked(&Value::Object(object), constraints, &mut loc, errors);
     if source == Source::Header {
         // Errors name the header, not the field.
         for e in errors.since_mut(before) {
             if let Some(LocItem::Key(k)) = e.loc.get_mut(1) {
-                if let Some(f) = T::FIELDS.iter().find(|f| f.name == k.as_ref()) {
-                    *k = Cow::Borrowed(f.header);
+                if T::FIELDS.iter().any(|f| f.name == k.as_ref()) {
+                    *k = Cow::Owned(sent_as(source, k).into_owned());
                 }
             }
         }
@@ -154,50 +133,43 @@ pub fn read<T: ParamModel>(
 
 /// Documents the model's fields: one parameter each (named as sent), or,
 /// for a form, the model as the request body's schema.
-pub fn document<T: ParamModel>(source: Source, op: &mut Operation) {
+pub fn document<T: Model>(source: Source, op: &mut Operation) {
     if source == Source::Form {
         op.form_model = Some(|g| g.subschema_for::<T>());
     } else {
         op.param_models.push(ParamModelDoc {
             source,
-            schema: T::json_schema,
+            fields: T::FIELDS,
         });
     }
 }
 
-/// A parameter model in an operation's documentation: expanded into one
-/// parameter per property of its schema when the document is written.
+/// A parameter model in an operation's documentation: one parameter per
+/// field when the document is written.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamModelDoc {
     /// Where its fields are read from.
     pub source: Source,
-    /// The model's own schema (its properties, not a reference).
-    pub schema: SchemaFn,
+    /// Its fields.
+    pub fields: &'static [ModelField],
 }
 
 impl ParamModelDoc {
     /// The model's fields as OpenAPI parameters: name (as sent), `in`,
-    /// `required` and the property's schema.
+    /// `required` and the field's schema.
     pub fn parameters(&self, gen: &mut schemars::SchemaGenerator) -> Vec<Value> {
-        let schema = (self.schema)(gen).to_value();
-        let required: Vec<&str> = schema["required"]
-            .as_array()
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let Some(props) = schema["properties"].as_object() else {
-            return Vec::new();
-        };
-        props
+        self.fields
             .iter()
-            .map(|(name, prop)| {
+            .map(|f| {
+                let schema = (f.schema)(gen).to_value();
                 let mut m = Map::new();
-                m.insert("name".into(), request_name(self.source, name).into());
+                m.insert("name".into(), sent_as(self.source, f.name).into());
                 m.insert("in".into(), self.source.as_str().into());
-                m.insert("required".into(), required.contains(&name.as_str()).into());
-                m.insert("schema".into(), prop.clone());
-                if let Some(d) = prop.get("description") {
+                m.insert("required".into(), f.required.into());
+                if let Some(d) = schema.get("description") {
                     m.insert("description".into(), d.clone());
                 }
+                m.insert("schema".into(), schema);
                 Value::Object(m)
             })
             .collect()

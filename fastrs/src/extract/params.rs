@@ -48,14 +48,7 @@ impl<'a> RawValues<'a> {
 
     /// Every value, in order: what a list parameter takes.
     pub fn all(&self) -> Vec<Cow<'a, str>> {
-        let (cx, name) = (self.cx, self.name);
-        match self.source {
-            Source::Path => cx.path_param(name).map(Cow::Borrowed).into_iter().collect(),
-            Source::Query => cx.query_values(name).collect(),
-            Source::Header => cx.header_values(name).collect(),
-            Source::Cookie => cx.cookie(name).into_iter().collect(),
-            Source::Form => cx.form_values(name).collect(),
-        }
+        values_of(self.cx, self.source, self.name)
     }
 
     /// The place of the request these values come from.
@@ -63,9 +56,9 @@ impl<'a> RawValues<'a> {
         self.source
     }
 
-    /// The values under another `name` in the same place.
-    pub fn named(&self, name: &'static str) -> RawValues<'a> {
-        RawValues::new(self.cx, self.source, name)
+    /// Every value under another `name` in the same place, in order.
+    pub fn all_of<'b>(&'b self, name: &'b str) -> Vec<Cow<'b, str>> {
+        values_of(self.cx, self.source, name)
     }
 
     /// Every `(name, value)` of this place of the request, in order: what a
@@ -79,6 +72,17 @@ impl<'a> RawValues<'a> {
         let mut loc = Loc::new(self.source.as_str());
         loc.push(self.name);
         loc
+    }
+}
+
+/// Every value of `name` in `source`, in order.
+fn values_of<'b>(cx: &'b RequestContext, source: Source, name: &'b str) -> Vec<Cow<'b, str>> {
+    match source {
+        Source::Path => cx.path_param(name).map(Cow::Borrowed).into_iter().collect(),
+        Source::Query => cx.query_values(name).collect(),
+        Source::Header => cx.header_values(name).collect(),
+        Source::Cookie => cx.cookie(name).into_iter().collect(),
+        Source::Form => cx.form_values(name).collect(),
     }
 }
 

@@ -11,6 +11,7 @@
 //! under `#/components/schemas`.
 
 pub mod docs;
+mod modes;
 
 use http::StatusCode;
 use schemars::generate::SchemaSettings;
@@ -145,6 +146,7 @@ fn operation(
     method: &str,
     path: &str,
     gen: &mut schemars::SchemaGenerator,
+    out_gen: &mut schemars::SchemaGenerator,
     uses_422: &mut bool,
     form_schemas: &mut Vec<(String, Value)>,
 ) -> Value {
@@ -271,8 +273,8 @@ fn operation(
     main.insert("description".into(), "Successful Response".into());
     if status >= 200 && ![204, 205, 304].contains(&status) {
         let schema = match (op.response, op.returns) {
-            (Some(f), _) => Some(f(gen)),
-            (None, Some(f)) => f(gen),
+            (Some(f), _) => Some(f(out_gen)),
+            (None, Some(f)) => f(out_gen),
             (None, None) => None,
         };
         let mut schema = schema.map(|s| s.to_value()).unwrap_or_else(|| json!({}));
@@ -296,7 +298,7 @@ fn operation(
         let mut r = Map::new();
         r.insert("description".into(), description.into());
         if let Some(f) = schema {
-            r.insert("content".into(), json_content(f(gen).to_value()));
+            r.insert("content".into(), json_content(f(out_gen).to_value()));
         }
         responses.insert(code.as_u16().to_string(), Value::Object(r));
     }
@@ -335,6 +337,14 @@ pub fn document(app: &App) -> Value {
             s.definitions_path = "/components/schemas".into();
             s.meta_schema = None;
         })
+        .into_generator();
+    // Responses are documented as models write them (see `modes`).
+    let mut out_gen = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .for_serialize()
         .into_generator();
     let mut paths = Map::new();
     let mut uses_422 = false;
@@ -377,6 +387,7 @@ pub fn document(app: &App) -> Value {
             &method,
             route.path(),
             &mut gen,
+            &mut out_gen,
             &mut uses_422,
             &mut form_schemas,
         );
@@ -384,7 +395,20 @@ pub fn document(app: &App) -> Value {
             item.insert(method, value);
         }
     }
-    let mut schemas: Vec<(String, Value)> = gen.take_definitions(true).into_iter().collect();
+    let merged = modes::merge(gen.take_definitions(true), out_gen.take_definitions(true));
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut().filter_map(Value::as_object_mut) {
+            for (k, v) in op.iter_mut() {
+                let suffix = if k == "responses" {
+                    "-Output"
+                } else {
+                    "-Input"
+                };
+                modes::rename_refs(v, &merged.split, suffix);
+            }
+        }
+    }
+    let mut schemas = merged.schemas;
     schemas.extend(form_schemas);
     if uses_422 {
         schemas.push(("HTTPValidationError".into(), http_validation_error()));
@@ -520,6 +544,16 @@ fn normalize(v: &mut Value) {
                 for k in TYPE_KEYWORDS {
                     if let Some(x) = m.remove(*k) {
                         branch.insert((*k).into(), x);
+                    }
+                }
+                // schemars adds `null` to an `enum` (and makes a `const` one);
+                // the null is the other branch now.
+                if let Some(Value::Array(e)) = branch.get_mut("enum") {
+                    e.retain(|x| !x.is_null());
+                    if e.len() == 1 {
+                        let one = e.pop().expect("one value");
+                        branch.remove("enum");
+                        branch.insert("const".into(), one);
                     }
                 }
                 m.remove("type");

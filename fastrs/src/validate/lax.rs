@@ -124,6 +124,11 @@ pub trait FromJson: Sized + crate::constraints::Check + schemars::JsonSchema {
     /// not an object is then reported as Pydantic's `model_attributes_type`.
     const IS_MODEL: bool = false;
 
+    /// Whether this is a list (`Vec`, a set, or an `Option` of one): a field
+    /// of a parameter model read from a query string takes every value of
+    /// its name, as FastAPI reads a `list[str]` query parameter.
+    const IS_LIST: bool = false;
+
     /// Fast path: deserializes and validates in one pass; fails at the first problem.
     fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
 
@@ -642,6 +647,7 @@ impl FromJson for Value {
 }
 
 impl<T: FromJson> FromJson for Option<T> {
+    const IS_LIST: bool = T::IS_LIST;
     fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Option::<Lax<T>>::deserialize(d).map(|o| o.map(|Lax(v)| v))
     }
@@ -691,6 +697,7 @@ impl<'de, T: FromJson> DeserializeSeed<'de> for VecSeed<T> {
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
+    const IS_LIST: bool = true;
     fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         VecSeed::<T>(PhantomData).deserialize(d)
     }

@@ -77,7 +77,166 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 /// assert_eq!(bad.json()["detail"][0]["type"], "uuid_parsing");
 /// assert_eq!(bad.json()["detail"][1]["type"], "greater_than_equal");
 /// ```
-pub trait Model: FromJson + Serialize + schemars::JsonSchema {}
+///
+/// # Model options: `#[model(…)]`
+///
+/// On a struct (Pydantic's `model_config` and model validators):
+///
+/// * `extra = "forbid"`: a key that is no field is an `extra_forbidden`
+///   error (after the fields' errors, in the body's order) and the schema
+///   says `additionalProperties: false`. `extra = "allow"`: such keys are kept
+///   in the one `#[field(extra)]` field, a `serde_json::Map<String, Value>`,
+///   and written back after the fields (`additionalProperties: true`).
+///   `extra = "ignore"` is the default: they are dropped.
+/// * `rename_all = "camelCase"`: every field is read, written and documented
+///   under its renamed name (serde's rules: `lowercase`, `UPPERCASE`,
+///   `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`,
+///   `kebab-case`, `SCREAMING-KEBAB-CASE`), as Pydantic's
+///   `alias_generator=to_camel`; a field's own `alias` wins. The Rust name is
+///   not accepted in its place (Pydantic's `populate_by_name` is not offered).
+/// * `examples = [{…}, …]`: the model schema's `examples`
+///   (`json_schema_extra={"examples": […]}`), written as `serde_json::json!`
+///   takes JSON.
+/// * `validator = path::to_fn`: `fn(&Self) -> Result<(), E>` with `E:
+///   Display`, run once every field is valid (`@model_validator(mode="after")`);
+///   `Err(e)` is a `value_error`, "Value error, {e}", at the model's location
+///   with the whole object as input.
+///
+/// On a unit-only enum: `rename_all`, and `literal`: the enum is Pydantic's
+/// `Literal["a", "b"]` rather than an `Enum` class: `literal_error`, and its
+/// schema (`{"enum": [...], "type": "string"}`, or `const` for one value) is
+/// written where it is used, not as a component.
+///
+/// # Field options: `#[field(…)]`
+///
+/// The constraints (`gt ge lt le multiple_of min_length max_length pattern
+/// max_digits decimal_places`), `default`, `required`, `description` (or the
+/// doc comment), `example`, `deprecated`, and:
+///
+/// * `alias = "…"`: the name it is read and written under;
+///   `validation_alias = "…"`: read under it (written under the field's
+///   name); `serialization_alias = "…"`: written under it (read under the
+///   field's name). A model whose read and written names differ is
+///   documented twice, as FastAPI does: `Name-Input` for request bodies and
+///   `Name-Output` for responses, when both use it.
+/// * `title = "…"`: the schema's title instead of one made from the name.
+/// * `examples = [ … ]`: the field schema's `examples`, JSON values.
+/// * `validator = path::to_fn`: `fn(&T) -> Result<(), E>` (or a function of
+///   what `&T` derefs to: `fn(&str)` for a `String`), run on a value that
+///   was given and is valid, constraints included (`@field_validator`, mode
+///   after); `Err(e)` is a `value_error` at the field. Defaults are not
+///   validated. It checks, it does not change the value.
+/// * `extra`: the map of a `#[model(extra = "allow")]` model's extra keys.
+///
+/// Validators and `extra = "forbid"` run on the fast path too (a failure
+/// there sends the body to the slow path, which reports); a model that does
+/// not use an option pays nothing for it.
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::serde_json::{json, Map, Value};
+///
+/// fn has_space(name: &str) -> Result<(), String> {
+///     name.contains(' ').then_some(()).ok_or_else(|| "must contain a space".to_owned())
+/// }
+///
+/// fn dates_in_order(e: &Event) -> Result<(), &'static str> {
+///     if e.ends_at < e.starts_at { Err("ends before it starts") } else { Ok(()) }
+/// }
+///
+/// #[derive(Model, Clone, Copy)]
+/// #[model(literal, rename_all = "snake_case")]
+/// enum OrderBy { StartsAt, EndsAt }
+///
+/// #[derive(Model)]
+/// #[model(rename_all = "camelCase", extra = "forbid", validator = dates_in_order)]
+/// #[model(examples = [{"eventName": "Launch party", "startsAt": 1, "endsAt": 2}])]
+/// struct Event {
+///     #[field(validator = has_space, examples = ["Launch party"])]
+///     event_name: String,
+///     starts_at: i64,
+///     ends_at: i64,
+///     #[field(serialization_alias = "orderedBy", default = OrderBy::StartsAt)]
+///     order_by: OrderBy,
+/// }
+///
+/// #[derive(Model)]
+/// #[model(extra = "allow")]
+/// struct Tagged {
+///     id: i64,
+///     #[field(extra)]
+///     rest: Map<String, Value>,
+/// }
+///
+/// #[post("/events")]
+/// async fn create(event: Event) -> Event { event }
+///
+/// #[post("/tagged")]
+/// async fn tagged(body: Tagged) -> Tagged { body }
+///
+/// let client = TestClient::new(App::new().route(create).route(tagged));
+/// let ok = client.post("/events").json(&json!({"eventName": "Launch party", "startsAt": 1, "endsAt": 2})).send();
+/// assert_eq!(ok.json(), json!({"eventName": "Launch party", "startsAt": 1, "endsAt": 2, "orderedBy": "starts_at"}));
+///
+/// let bad = client.post("/events").json(&json!({"eventName": "Launch", "startsAt": 1, "endsAt": 2, "x": 0})).send();
+/// assert_eq!(bad.json()["detail"], json!([
+///     {"type": "value_error", "loc": ["body", "eventName"], "msg": "Value error, must contain a space",
+///      "input": "Launch", "ctx": {"error": {}}},
+///     {"type": "extra_forbidden", "loc": ["body", "x"], "msg": "Extra inputs are not permitted", "input": 0},
+/// ]));
+/// let bad = client.post("/events").json(&json!({"eventName": "A B", "startsAt": 2, "endsAt": 1, "orderBy": "x"})).send();
+/// assert_eq!(bad.json()["detail"][0]["type"], "literal_error");
+/// assert_eq!(bad.json()["detail"][0]["msg"], "Input should be 'starts_at' or 'ends_at'");
+/// let bad = client.post("/events").json(&json!({"eventName": "A B", "startsAt": 2, "endsAt": 1})).send();
+/// assert_eq!(bad.json()["detail"][0]["loc"], json!(["body"]));
+/// assert_eq!(bad.json()["detail"][0]["msg"], "Value error, ends before it starts");
+///
+/// let kept = client.post("/tagged").json(&json!({"id": 1, "color": "red"})).send();
+/// assert_eq!(kept.json(), json!({"id": 1, "color": "red"}));
+///
+/// let doc = client.get("/openapi.json").send().json();
+/// let input = &doc["components"]["schemas"]["Event-Input"];
+/// assert_eq!(input["additionalProperties"], false);
+/// assert_eq!(input["properties"]["orderBy"]["enum"], json!(["starts_at", "ends_at"]));
+/// assert_eq!(input["properties"]["eventName"]["examples"], json!(["Launch party"]));
+/// assert_eq!(input["examples"][0]["eventName"], "Launch party");
+/// assert!(doc["components"]["schemas"]["Event-Output"]["properties"]["orderedBy"].is_object());
+/// assert_eq!(doc["components"]["schemas"]["Tagged"]["additionalProperties"], true);
+/// ```
+pub trait Model: FromJson + Serialize + schemars::JsonSchema {
+    /// The fields, in declaration order, as they are read (a struct's; empty
+    /// for a newtype). What a parameter model (query, header or cookie
+    /// parameters declared as one model) reads and documents.
+    const FIELDS: &'static [ModelField] = &[];
+    /// What the model does with keys that are not fields
+    /// (`#[model(extra = "…")]`).
+    const EXTRA: Extra = Extra::Ignore;
+}
+
+/// Pydantic's `model_config["extra"]`: what a model does with a key that is
+/// none of its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    /// Dropped (the default).
+    Ignore,
+    /// An `extra_forbidden` error per key, after the fields' errors.
+    Forbid,
+    /// Kept in the `#[field(extra)]` map and written back after the fields.
+    Allow,
+}
+
+/// One field of a model, as [`Model::FIELDS`] lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelField {
+    /// The name it is read under (its alias or validation alias).
+    pub name: &'static str,
+    /// Whether it is a list (`Vec`, a set, or an `Option` of one).
+    pub is_list: bool,
+    /// Whether it must be given (no default, not an `Option`).
+    pub required: bool,
+    /// Its schema as the model documents it (title, constraints, default…).
+    pub schema: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
+}
 
 /// A newtype model (`#[derive(Model)] struct UserId(Uuid);`): the one field it
 /// wraps. Implemented by the derive; through it a newtype of a parameter type
@@ -194,6 +353,136 @@ pub fn field<T: FromJson + Check>(
     out
 }
 
+/// Slow path for a field with a `#[field(validator = f)]`: [`field`], then,
+/// when the key was given and its value is valid, `f` on the value; its
+/// `Err(e)` is Pydantic's `value_error` ("Value error, {e}") at the field.
+/// Defaults are not validated, as in Pydantic.
+#[allow(clippy::too_many_arguments)]
+pub fn field_validated<T: FromJson + Check, E: std::fmt::Display>(
+    object: &Value,
+    name: &'static str,
+    missing: Missing<T>,
+    constraints: &Constraints,
+    validator: impl FnOnce(&T) -> Result<(), E>,
+    loc: &mut Loc,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    let out = field(object, name, missing, constraints, loc, errors)?;
+    let Some(raw) = object.as_object().and_then(|m| lookup(m, name)) else {
+        return Some(out);
+    };
+    match validator(&out) {
+        Ok(()) => Some(out),
+        Err(e) => {
+            loc.push(name);
+            errors.push(loc, raw.clone(), value_error(e));
+            loc.pop();
+            None
+        }
+    }
+}
+
+/// Fast path for a field with a `#[field(validator = f)]`: `f` on the value
+/// read (if any); `Err` sends the request to the slow path.
+#[inline]
+pub fn fast_validate<T, E>(
+    value: Option<T>,
+    validator: impl FnOnce(&T) -> Result<(), E>,
+) -> Result<Option<T>, &'static str> {
+    match &value {
+        Some(v) => validator(v).map_err(|_| "validator").map(|()| value),
+        None => Ok(None),
+    }
+}
+
+/// Slow path of a `#[model(validator = f)]`: `f` on the model built from
+/// valid fields (Pydantic's `model_validator(mode="after")`); its `Err(e)` is
+/// a `value_error` at the model's own location, with the whole object as input.
+pub fn model_validated<M, E: std::fmt::Display>(
+    model: M,
+    validator: impl FnOnce(&M) -> Result<(), E>,
+    object: &Value,
+    loc: &Loc,
+    errors: &mut ValidationErrors,
+) -> Option<M> {
+    match validator(&model) {
+        Ok(()) => Some(model),
+        Err(e) => {
+            errors.push(loc, object.clone(), value_error(e));
+            None
+        }
+    }
+}
+
+/// Fast path of a `#[model(validator = f)]`: `Err` sends the request to the
+/// slow path.
+#[inline]
+pub fn fast_validate_model<M, E>(
+    model: M,
+    validator: impl FnOnce(&M) -> Result<(), E>,
+) -> Result<M, &'static str> {
+    validator(&model).map_err(|_| "validator")?;
+    Ok(model)
+}
+
+/// Pydantic's error for a `ValueError` raised in a validator: `value_error`,
+/// "Value error, {e}", and the `ctx` FastAPI writes for it (`{"error": {}}`,
+/// the exception not being JSON).
+pub fn value_error(e: impl std::fmt::Display) -> Invalid {
+    Invalid::new("value_error", format!("Value error, {e}"))
+        .with_ctx("error", Value::Object(Map::new()))
+}
+
+/// Slow path of `#[model(extra = "forbid")]`: an `extra_forbidden` error for
+/// every key of `object` that is none of `fields`, in the object's order.
+/// Returns whether there was none.
+pub fn forbid_extra(
+    object: &Value,
+    fields: &[&str],
+    loc: &mut Loc,
+    errors: &mut ValidationErrors,
+) -> bool {
+    let Value::Object(map) = object else {
+        return true;
+    };
+    let mut ok = true;
+    for (k, v) in map.iter().filter(|(k, _)| !fields.contains(&k.as_str())) {
+        loc.push(k.clone());
+        errors.push(
+            loc,
+            v.clone(),
+            Invalid::new("extra_forbidden", "Extra inputs are not permitted"),
+        );
+        loc.pop();
+        ok = false;
+    }
+    ok
+}
+
+/// Slow path of `#[model(extra = "allow")]`: the keys of `object` that are
+/// none of `fields`, kept in order for the `#[field(extra)]` map.
+pub fn extra_fields(object: &Value, fields: &[&str]) -> Map<String, Value> {
+    match object {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !fields.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        _ => Map::new(),
+    }
+}
+
+/// Writes the keys a `#[model(extra = "allow")]` model kept, after its fields.
+pub fn serialize_extra<M: serde::ser::SerializeMap>(
+    out: &mut M,
+    extra: &Map<String, Value>,
+) -> Result<(), M::Error> {
+    for (k, v) in extra {
+        out.serialize_entry(k, v)?;
+    }
+    Ok(())
+}
+
 /// `map[name]`: a small object (a request body's) is scanned in order,
 /// cheaper than hashing the name with the map's SipHash; a large one is not.
 fn lookup<'m>(map: &'m serde_json::Map<String, Value>, name: &str) -> Option<&'m Value> {
@@ -254,6 +543,47 @@ pub fn enum_error(values: &[&str]) -> Invalid {
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     };
     Invalid::new("enum", format!("Input should be {expected}")).with_ctx("expected", expected)
+}
+
+/// Pydantic's `Literal[…]` error: "Input should be 'created_at' or
+/// 'updated_at'", `literal_error` (the wording of [`enum_error`]).
+pub fn literal_error(values: &[&str]) -> Invalid {
+    let mut e = enum_error(values);
+    e.kind = "literal_error";
+    e
+}
+
+/// Pydantic's schema of a `Literal[…]` of strings, inlined where it is used:
+/// `{"enum": [...], "type": "string"}`, or `{"const": "x", "type": "string"}`
+/// for one value.
+pub fn literal_schema(values: &[&str]) -> schemars::Schema {
+    match values {
+        [one] => schemars::json_schema!({"const": one, "type": "string"}),
+        _ => schemars::json_schema!({"enum": values, "type": "string"}),
+    }
+}
+
+/// A model field's schema as Pydantic titles it: none on an `Option` of a
+/// model or string enum (`anyOf` of a reference and null), as none is on a
+/// bare reference. (Parameters keep theirs: FastAPI titles every parameter.)
+pub fn model_field_title(mut schema: schemars::Schema) -> schemars::Schema {
+    let is_ref = |v: &Value| {
+        v.as_object()
+            .is_some_and(|o| o.len() == 1 && o.contains_key("$ref"))
+    };
+    let is_null = |v: &Value| v.get("type") == Some(&Value::from("null"));
+    let nullable_ref = matches!(schema.get("anyOf"), Some(Value::Array(a))
+        if a.len() == 2 && a.iter().any(is_ref) && a.iter().any(is_null));
+    if nullable_ref {
+        schema.remove("title");
+    }
+    schema
+}
+
+/// `schema` with `key` set to `value` (`examples`, `additionalProperties`).
+pub fn with_key(mut schema: schemars::Schema, key: &str, value: Value) -> schemars::Schema {
+    schema.insert(key.to_owned(), value);
+    schema
 }
 
 /// The schema of one field: its type's schema with the field's title,

@@ -157,6 +157,7 @@ where
     H: BuildHasher + Default,
     HashSet<T, H>: schemars::JsonSchema,
 {
+    const IS_LIST: bool = true;
     fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_seq(SetVisitor::<Self, T>(PhantomData))
     }
@@ -170,6 +171,7 @@ where
 }
 
 impl<T: FromJson + Ord> FromJson for BTreeSet<T> {
+    const IS_LIST: bool = true;
     fn deserialize_lax<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_seq(SetVisitor::<Self, T>(PhantomData))
     }
