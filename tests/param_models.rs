@@ -20,17 +20,12 @@ fn to_value<T: fastrs::serde::Serialize>(model: T) -> Value {
     fastrs::serde_json::to_value(model).unwrap()
 }
 
-#[derive(Model)]
+#[derive(Model, Default)]
 #[model(literal, rename_all = "snake_case")]
 enum OrderBy {
+    #[default]
     CreatedAt,
     UpdatedAt,
-}
-
-impl Default for OrderBy {
-    fn default() -> Self {
-        OrderBy::CreatedAt
-    }
 }
 
 #[derive(Model)]

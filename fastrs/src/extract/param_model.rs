@@ -104,7 +104,7 @@ pub fn read<T: Model>(
     // Every other name: the model's `extra` policy decides.
     let mut extras: Vec<(String, Vec<String>)> = Vec::new();
     for (k, v) in values.pairs() {
-        if processed.iter().any(|p| *p == k) {
+        if processed.contains(&k) {
             continue;
         }
         match extras.iter_mut().find(|(name, _)| *name == k) {
