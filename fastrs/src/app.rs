@@ -57,6 +57,7 @@ pub struct App {
     pub(crate) exception_handlers: Vec<(std::any::TypeId, crate::exception::Handler)>,
     pub(crate) startup: Vec<crate::lifespan::Startup>,
     pub(crate) shutdown: Vec<crate::lifespan::Shutdown>,
+    pub(crate) overrides: crate::extract::overrides::Overrides,
 }
 
 /// The documentation settings of an app (FastAPI's constructor arguments).
@@ -116,6 +117,7 @@ impl Default for App {
             exception_handlers: Vec::new(),
             startup: Vec::new(),
             shutdown: Vec::new(),
+            overrides: Default::default(),
         }
     }
 }
@@ -221,6 +223,30 @@ impl App {
     pub fn dependency<D: crate::Dependency>(mut self) -> Self {
         self.dependencies
             .push(crate::dependency::RouteDependency::of::<D>());
+        self
+    }
+
+    /// Runs dependency `R` wherever a request asks for `D` (FastAPI's
+    /// `app.dependency_overrides[d] = r`), for tests above all: see
+    /// [`overrides`](crate::extract::overrides). `R` must give what `D` gives.
+    ///
+    /// ```compile_fail
+    /// use fastrs::prelude::*;
+    ///
+    /// #[dependency]
+    /// async fn user_name() -> String { "bob".into() }
+    /// #[dependency]
+    /// async fn user_id() -> i64 { 1 }
+    ///
+    /// // error: `user_id` gives an i64 where `user_name` gives a String
+    /// let app = App::new().dependency_override::<user_name, user_id>();
+    /// ```
+    pub fn dependency_override<D, R>(mut self) -> Self
+    where
+        D: crate::Dependency,
+        R: crate::Dependency<Output = D::Output>,
+    {
+        self.overrides.insert::<D, R>();
         self
     }
 
@@ -478,6 +504,8 @@ impl Inner {
         let mut paths: Vec<PathEntry> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let state = Arc::new(app.state.clone());
+        let overrides = (!app.overrides.is_empty()).then(|| Arc::new(app.overrides.clone()));
+        let overrides_complete = app.overrides.need_completion();
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
                 if let Err(e) = router.insert(r.path.clone(), paths.len()) {
@@ -500,6 +528,7 @@ impl Inner {
             let deps = (!r.dependencies.is_empty())
                 .then(|| RouteDependencies::from(r.dependencies.clone()));
             let needs_completion = r.operation.needs_completion
+                || overrides_complete
                 || r.dependencies.iter().any(|d| {
                     let mut op = crate::routing::Operation::default();
                     (d.document)(&mut op);
@@ -508,12 +537,10 @@ impl Inner {
             entry.methods.push(MethodEntry {
                 method: r.method.clone(),
                 handler: r.handler.clone(),
-                scope: Arc::new(RouteScope::new(
-                    state.clone(),
-                    deps,
-                    app.limits,
-                    r.operation.form_multipart,
-                )),
+                scope: Arc::new(RouteScope {
+                    overrides: overrides.clone(),
+                    ..RouteScope::new(state.clone(), deps, app.limits, r.operation.form_multipart)
+                }),
                 needs_completion,
             });
         }

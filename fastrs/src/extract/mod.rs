@@ -77,6 +77,7 @@ mod body;
 pub mod dependency;
 pub mod form;
 mod infer;
+pub mod overrides;
 pub mod param_model;
 mod params;
 pub mod request;

@@ -142,6 +142,8 @@ pub struct RouteScope {
     /// Whether the route declares file parameters: only then are multipart
     /// files written to disk, under `max_upload_size`.
     pub(crate) files: bool,
+    /// The app's dependency overrides, `None` when it has none.
+    pub(crate) overrides: Option<Arc<crate::extract::overrides::Overrides>>,
 }
 
 impl RouteScope {
@@ -157,6 +159,7 @@ impl RouteScope {
             dependencies,
             limits,
             files,
+            overrides: None,
         }
     }
 }
@@ -490,7 +493,7 @@ impl RequestContext {
             return Ok(Some(c.0.clone()));
         }
         let start = errors.len();
-        let v = D::resolve(self, errors).await;
+        let v = self.resolve_dependency::<D>(errors).await;
         errors.mark_dependency(start);
         let v = v?;
         if let Some(v) = &v {
@@ -506,9 +509,20 @@ impl RequestContext {
         errors: &mut ValidationErrors,
     ) -> Result<Option<D::Output>, Response> {
         let start = errors.len();
-        let v = D::resolve(self, errors).await;
+        let v = self.resolve_dependency::<D>(errors).await;
         errors.mark_dependency(start);
         v
+    }
+
+    /// Runs `D`, or its replacement when the app overrides it.
+    async fn resolve_dependency<D: Dependency>(
+        &mut self,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<D::Output>, Response> {
+        if let Some(o) = self.scope.overrides.as_ref().and_then(|o| o.get::<D>()) {
+            return o.run::<D>(self, errors).await;
+        }
+        D::resolve(self, errors).await
     }
 
     /// Runs the dependencies that the route's router and app require.
