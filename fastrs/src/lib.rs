@@ -78,7 +78,7 @@ pub use request::{ParamSpec, RequestContext, Source};
 pub use response::{Html, IntoResponse, Json, NoContent, PlainText, Response};
 pub use routing::{Endpoint, Route, Router};
 pub use server::serve;
-pub use testclient::{TestClient, TestResponse};
+pub use testclient::{AsyncTestClient, TestClient, TestResponse};
 pub use types::{Bytes, Email};
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 

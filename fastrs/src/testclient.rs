@@ -1,10 +1,24 @@
 //! `TestClient`: FastAPI's test client, in process, without a socket.
 //!
 //! Tests drive the app exactly as a server would (routing, extraction,
-//! validation, panics caught into 500s) through a synchronous API, so a plain
-//! `#[test]` reads like FastAPI's `client.post("/users", json=…)`. The client
-//! owns a small tokio runtime; use it from synchronous tests, not from inside
-//! another runtime.
+//! validation, panics caught into 500s), so a test reads like FastAPI's
+//! `client.post("/users", json=…)`. Two clients share one request builder
+//! ([`TestRequest`]) and one cookie jar behaviour (cookies set by responses
+//! are sent back, as httpx's client does):
+//!
+//! - [`TestClient`], synchronous: it owns a small tokio runtime, so a plain
+//!   `#[test]` uses it; not from inside another runtime.
+//! - [`AsyncTestClient`], for `#[tokio::test]` (httpx's `AsyncClient` with
+//!   `ASGITransport`): `client.get("/").send().await`.
+
+mod asynchronous;
+#[cfg(feature = "contract")]
+pub mod contract;
+mod cookies;
+
+pub use asynchronous::AsyncTestClient;
+
+use std::sync::Mutex;
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
@@ -15,6 +29,49 @@ use serde_json::Value;
 
 use crate::app::{App, AppService};
 use crate::body::RequestBody;
+
+/// `get`, `post`, … for a client with a `request(method, uri)` method.
+macro_rules! verbs {
+    ($client:ident) => {
+        impl $client {
+            /// A GET request.
+            pub fn get(&self, uri: &str) -> TestRequest<'_, $client> {
+                self.request(Method::GET, uri)
+            }
+
+            /// A POST request.
+            pub fn post(&self, uri: &str) -> TestRequest<'_, $client> {
+                self.request(Method::POST, uri)
+            }
+
+            /// A PUT request.
+            pub fn put(&self, uri: &str) -> TestRequest<'_, $client> {
+                self.request(Method::PUT, uri)
+            }
+
+            /// A PATCH request.
+            pub fn patch(&self, uri: &str) -> TestRequest<'_, $client> {
+                self.request(Method::PATCH, uri)
+            }
+
+            /// A DELETE request.
+            pub fn delete(&self, uri: &str) -> TestRequest<'_, $client> {
+                self.request(Method::DELETE, uri)
+            }
+
+            /// A HEAD request.
+            pub fn head(&self, uri: &str) -> TestRequest<'_, $client> {
+                self.request(Method::HEAD, uri)
+            }
+
+            /// An OPTIONS request.
+            pub fn options(&self, uri: &str) -> TestRequest<'_, $client> {
+                self.request(Method::OPTIONS, uri)
+            }
+        }
+    };
+}
+use verbs;
 
 /// An in-process client for an [`App`].
 ///
@@ -33,6 +90,8 @@ use crate::body::RequestBody;
 /// ```
 pub struct TestClient {
     service: AppService,
+    cookies: Mutex<cookies::Jar>,
+    checks: Checks,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -56,7 +115,49 @@ impl TestClient {
         let service = runtime
             .block_on(app.start())
             .unwrap_or_else(|e| panic!("the app's start-up failed: {e}"));
-        TestClient { service, runtime }
+        TestClient {
+            service,
+            cookies: Mutex::default(),
+            checks: Checks::default(),
+            runtime,
+        }
+    }
+
+    /// Checks every response against the app's own OpenAPI document (cargo
+    /// feature `contract`): a status the operation does not document, or a
+    /// body that breaks the documented schema, panics with the operation,
+    /// the status and the failing schema path. See
+    /// [`contract`](crate::testclient::contract).
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    ///
+    /// #[get("/items/{id}")]
+    /// async fn read_item(id: i64) -> Result<Json<serde_json::Value>, HttpError> {
+    ///     if id == 0 {
+    ///         return Err(HttpError::new(404, "Item not found")); // not documented
+    ///     }
+    ///     Ok(Json(serde_json::json!({"id": id})))
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().route(read_item)).check_contract();
+    /// assert_eq!(client.get("/items/1").send().status(), 200);
+    /// let undocumented =
+    ///     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| client.get("/items/0").send()));
+    /// assert!(undocumented.is_err());
+    /// assert_eq!(client.contract_report(), "GET /items/{id} 422\n");
+    /// ```
+    #[cfg(feature = "contract")]
+    pub fn check_contract(mut self) -> Self {
+        self.checks = Checks::of(self.service.app().openapi());
+        self
+    }
+
+    /// The documented (operation, status) pairs that no response exercised
+    /// since [`check_contract`](Self::check_contract), one per line.
+    #[cfg(feature = "contract")]
+    pub fn contract_report(&self) -> String {
+        self.checks.report()
     }
 
     /// The service under test.
@@ -64,10 +165,92 @@ impl TestClient {
         &self.service
     }
 
+    /// The value of a cookie the client keeps (set by an earlier response).
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        lock(&self.cookies).get(name).map(str::to_owned)
+    }
+
+    /// Forgets the cookies the client keeps.
+    pub fn clear_cookies(&self) {
+        lock(&self.cookies).clear();
+    }
+
     /// A request with any method; `uri` is a path with an optional query.
     pub fn request(&self, method: Method, uri: &str) -> TestRequest<'_> {
+        TestRequest::new(self, method, uri)
+    }
+}
+
+verbs!(TestClient);
+
+/// The contract check, when the client has it on.
+#[derive(Default)]
+struct Checks {
+    #[cfg(feature = "contract")]
+    contract: Option<contract::Contract>,
+}
+
+impl Checks {
+    #[cfg(feature = "contract")]
+    fn of(document: serde_json::Value) -> Self {
+        Checks {
+            contract: Some(contract::Contract::new(document)),
+        }
+    }
+
+    /// Panics (failing the test) when `resp` breaks the contract.
+    fn verify(&self, _method: &Method, _path: &str, _resp: &TestResponse) {
+        #[cfg(feature = "contract")]
+        if let Some(c) = &self.contract {
+            let r = _resp;
+            if let Err(e) = c.check(_method, _path, r.status, &r.headers, &r.body) {
+                panic!("contract check failed: {e}");
+            }
+        }
+    }
+
+    #[cfg(feature = "contract")]
+    fn report(&self) -> String {
+        self.contract
+            .as_ref()
+            .map(|c| c.report())
+            .unwrap_or_default()
+    }
+
+    /// Prints what was never exercised, when the check is on.
+    fn print_report(&self) {
+        #[cfg(feature = "contract")]
+        {
+            let r = self.report();
+            if !r.is_empty() && !std::thread::panicking() {
+                eprintln!("contract check: documented responses never exercised:\n{r}");
+            }
+        }
+    }
+}
+
+impl Drop for TestClient {
+    fn drop(&mut self) {
+        self.checks.print_report();
+        self.runtime.block_on(self.service.shutdown());
+    }
+}
+
+/// A request being built by a [`TestClient`] (`send()`) or an
+/// [`AsyncTestClient`] (`send().await`).
+#[derive(Debug)]
+pub struct TestRequest<'c, C = TestClient> {
+    client: &'c C,
+    method: Method,
+    uri: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<'c, C> TestRequest<'c, C> {
+    fn new(client: &'c C, method: Method, uri: &str) -> Self {
         TestRequest {
-            client: self,
+            client,
             method,
             uri: uri.to_owned(),
             headers: HeaderMap::new(),
@@ -75,59 +258,6 @@ impl TestClient {
         }
     }
 
-    /// A GET request.
-    pub fn get(&self, uri: &str) -> TestRequest<'_> {
-        self.request(Method::GET, uri)
-    }
-
-    /// A POST request.
-    pub fn post(&self, uri: &str) -> TestRequest<'_> {
-        self.request(Method::POST, uri)
-    }
-
-    /// A PUT request.
-    pub fn put(&self, uri: &str) -> TestRequest<'_> {
-        self.request(Method::PUT, uri)
-    }
-
-    /// A PATCH request.
-    pub fn patch(&self, uri: &str) -> TestRequest<'_> {
-        self.request(Method::PATCH, uri)
-    }
-
-    /// A DELETE request.
-    pub fn delete(&self, uri: &str) -> TestRequest<'_> {
-        self.request(Method::DELETE, uri)
-    }
-
-    /// A HEAD request.
-    pub fn head(&self, uri: &str) -> TestRequest<'_> {
-        self.request(Method::HEAD, uri)
-    }
-
-    /// An OPTIONS request.
-    pub fn options(&self, uri: &str) -> TestRequest<'_> {
-        self.request(Method::OPTIONS, uri)
-    }
-}
-
-impl Drop for TestClient {
-    fn drop(&mut self) {
-        self.runtime.block_on(self.service.shutdown());
-    }
-}
-
-/// A request being built by a [`TestClient`].
-#[derive(Debug)]
-pub struct TestRequest<'c> {
-    client: &'c TestClient,
-    method: Method,
-    uri: String,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl TestRequest<'_> {
     /// Adds a header.
     ///
     /// # Panics
@@ -139,7 +269,8 @@ impl TestRequest<'_> {
         self
     }
 
-    /// Adds a cookie.
+    /// Adds a cookie to this request. As with httpx, a request that carries
+    /// its own cookies does not also carry those the client keeps.
     pub fn cookie(self, name: &str, value: &str) -> Self {
         self.header(COOKIE.as_str(), &format!("{name}={value}"))
     }
@@ -173,45 +304,76 @@ impl TestRequest<'_> {
         self
     }
 
-    /// Sends the request and reads the whole response.
-    pub fn send(self) -> TestResponse {
+    /// The request to hand the service, with the jar's cookies for its path.
+    fn build(self, jar: &Mutex<cookies::Jar>) -> (Request<RequestBody>, String) {
         let TestRequest {
-            client,
             method,
             uri,
-            headers,
+            mut headers,
             body,
+            ..
         } = self;
         let mut req = Request::builder()
             .method(method)
             .uri(uri)
             .body(RequestBody::Full(body.clone()))
             .expect("a valid request");
+        let path = req.uri().path().to_owned();
+        // As httpx: a request with its own Cookie header does not get the
+        // kept ones.
+        if !headers.contains_key(COOKIE) {
+            if let Some(kept) = lock(jar).header_for(&path) {
+                let kept = HeaderValue::from_str(&kept)
+                    .expect("cookies the app set are valid header text");
+                headers.insert(COOKIE, kept);
+            }
+        }
         *req.headers_mut() = headers;
         if !body.is_empty() && !req.headers().contains_key(http::header::CONTENT_LENGTH) {
             req.headers_mut()
                 .insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         }
-        client.runtime.block_on(async {
-            let resp = client.service.handle(req).await;
-            let (parts, body) = resp.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map(|c| c.to_bytes())
-                .unwrap_or_default();
-            // The body is sent: let background tasks that were just started
-            // run, as FastAPI's TestClient runs them before returning.
-            for _ in 0..8 {
-                tokio::task::yield_now().await;
-            }
-            TestResponse {
-                status: parts.status,
-                headers: parts.headers,
-                body,
-            }
-        })
+        (req, path)
     }
+}
+
+impl TestRequest<'_, TestClient> {
+    /// Sends the request and reads the whole response.
+    pub fn send(self) -> TestResponse {
+        let client = self.client;
+        let (req, path) = self.build(&client.cookies);
+        let method = req.method().clone();
+        let resp = client.runtime.block_on(exchange(&client.service, req));
+        lock(&client.cookies).store(&resp.headers, &path);
+        client.checks.verify(&method, &path, &resp);
+        resp
+    }
+}
+
+/// Hands `req` to the service and reads the whole response.
+async fn exchange(service: &AppService, req: Request<RequestBody>) -> TestResponse {
+    let resp = service.handle(req).await;
+    let (parts, body) = resp.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    // The body is sent: let background tasks that were just started
+    // run, as FastAPI's TestClient runs them before returning.
+    for _ in 0..8 {
+        tokio::task::yield_now().await;
+    }
+    TestResponse {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    }
+}
+
+/// The jar, even if a test panicked while holding it.
+fn lock(jar: &Mutex<cookies::Jar>) -> std::sync::MutexGuard<'_, cookies::Jar> {
+    jar.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A response received by a [`TestClient`].

@@ -88,3 +88,32 @@ async def test_db(suffix: Annotated[str, Depends(db_suffix)], n: int = 1):
 
 
 app.dependency_overrides[real_db] = test_db
+
+
+# Cookies: the test client keeps what responses set, as httpx's client does.
+from fastapi import Cookie, Response  # noqa: E402
+
+
+@app.post("/login")
+async def login(response: Response):
+    response.set_cookie("session", "abc")
+    response.set_cookie("area", "admin", path="/admin")
+    return {"logged_in": True}
+
+
+@app.get("/whoami")
+async def whoami(session: Annotated[str | None, Cookie()] = None,
+                 area: Annotated[str | None, Cookie()] = None):
+    return {"session": session, "area": area}
+
+
+@app.get("/admin/whoami")
+async def admin_whoami(session: Annotated[str | None, Cookie()] = None,
+                       area: Annotated[str | None, Cookie()] = None):
+    return {"session": session, "area": area}
+
+
+@app.post("/logout")
+async def logout(response: Response):
+    response.delete_cookie("session")
+    return {"logged_in": False}

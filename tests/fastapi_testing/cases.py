@@ -19,3 +19,15 @@ CASES = [
     case("db", "/db?n=3", {"x-suffix": "a"}),
     case("db_bad_param", "/db?n=x", {"x-suffix": "a"}),
 ]
+
+# In order: the recorder's client keeps cookies between requests.
+CASES += [
+    case("whoami_before_login", "/whoami"),
+    {**case("login", "/login"), "method": "POST"},
+    case("whoami_after_login", "/whoami"),
+    case("admin_whoami_sees_path_cookie", "/admin/whoami"),
+    case("request_cookie_wins", "/whoami", {"cookie": "session=mine"}),
+    {**case("logout", "/logout"), "method": "POST"},
+    case("whoami_after_logout", "/whoami"),
+    case("admin_whoami_after_logout", "/admin/whoami"),
+]

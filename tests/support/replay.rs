@@ -5,7 +5,8 @@
 
 use fastrs::http::Method;
 use fastrs::serde_json::{self, Value};
-use fastrs::TestClient;
+use fastrs::testclient::{AsyncTestClient, TestRequest};
+use fastrs::{TestClient, TestResponse};
 
 /// The recorded cases of a `recorded.json`'s text.
 pub fn cases(text: &str) -> Vec<Value> {
@@ -13,23 +14,45 @@ pub fn cases(text: &str) -> Vec<Value> {
     all["cases"].as_array().expect("cases").clone()
 }
 
-/// Sends one recorded request.
-pub fn send(client: &TestClient, req: &Value) -> fastrs::TestResponse {
+/// The recorded request, built on `client`'s request builder.
+fn request<'c, C>(
+    client: &'c C,
+    req: &Value,
+    new: fn(&'c C, Method, &str) -> TestRequest<'c, C>,
+) -> TestRequest<'c, C> {
     let method = Method::from_bytes(req["method"].as_str().unwrap().as_bytes()).unwrap();
-    let mut r = client.request(method, req["path"].as_str().unwrap());
+    let mut r = new(client, method, req["path"].as_str().unwrap());
     for (k, v) in req["headers"].as_object().unwrap() {
         r = r.header(k, v.as_str().unwrap());
     }
     if let Some(b) = req["body"].as_str() {
         r = r.body(b.to_owned());
     }
-    r.send()
+    r
+}
+
+/// Sends one recorded request.
+pub fn send(client: &TestClient, req: &Value) -> fastrs::TestResponse {
+    request(client, req, TestClient::request).send()
 }
 
 /// Every difference between fastrs's answers and the recorded ones.
 #[allow(dead_code)] // each test file uses one of the two
 pub fn differences(client: &TestClient, cases: &[Value]) -> Vec<String> {
     differences_except(client, cases, &[])
+}
+
+/// The same through an [`AsyncTestClient`], in order.
+#[allow(dead_code)]
+pub async fn differences_async(client: &AsyncTestClient, cases: &[Value]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for case in cases {
+        let got = request(client, &case["request"], AsyncTestClient::request)
+            .send()
+            .await;
+        failures.extend(difference(case, &got));
+    }
+    failures
 }
 
 /// Every difference between fastrs's answers and the recorded ones, except
@@ -43,7 +66,6 @@ pub fn differences_except(
     let mut failures = Vec::new();
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let want = &case["response"];
         let got = send(client, &case["request"]);
         if let Some((_, status, _)) = deliberate.iter().find(|(n, _, _)| *n == name) {
             if got.status() != *status {
@@ -55,36 +77,41 @@ pub fn differences_except(
             }
             continue;
         }
-        let mut problems = Vec::new();
-        if u64::from(got.status().as_u16()) != want["status"].as_u64().unwrap() {
-            problems.push(format!("status {} != {}", got.status(), want["status"]));
-        }
-        if got.header("content-type") != want["content_type"].as_str() {
-            problems.push(format!(
-                "content-type {:?} != {:?}",
-                got.header("content-type"),
-                want["content_type"]
-            ));
-        }
-        if let Some(text) = want["text"].as_str() {
-            if got.text() != text {
-                problems.push(format!(
-                    "text\n    got  {:?}\n    want {text:?}",
-                    got.text()
-                ));
-            }
-        }
-        if !want["json"].is_null() {
-            let body: Value = serde_json::from_slice(got.bytes()).unwrap_or(Value::Null);
-            if body != want["json"] {
-                problems.push(format!("body\n    got  {body}\n    want {}", want["json"]));
-            }
-        }
-        if !problems.is_empty() {
-            failures.push(format!("{name}: {}", problems.join("; ")));
-        }
+        failures.extend(difference(case, &got));
     }
     failures
+}
+
+/// How `got` differs from the case's recorded response, if it does.
+fn difference(case: &Value, got: &TestResponse) -> Option<String> {
+    let name = case["name"].as_str().unwrap();
+    let want = &case["response"];
+    let mut problems = Vec::new();
+    if u64::from(got.status().as_u16()) != want["status"].as_u64().unwrap() {
+        problems.push(format!("status {} != {}", got.status(), want["status"]));
+    }
+    if got.header("content-type") != want["content_type"].as_str() {
+        problems.push(format!(
+            "content-type {:?} != {:?}",
+            got.header("content-type"),
+            want["content_type"]
+        ));
+    }
+    if let Some(text) = want["text"].as_str() {
+        if got.text() != text {
+            problems.push(format!(
+                "text\n    got  {:?}\n    want {text:?}",
+                got.text()
+            ));
+        }
+    }
+    if !want["json"].is_null() {
+        let body: Value = serde_json::from_slice(got.bytes()).unwrap_or(Value::Null);
+        if body != want["json"] {
+            problems.push(format!("body\n    got  {body}\n    want {}", want["json"]));
+        }
+    }
+    (!problems.is_empty()).then(|| format!("{name}: {}", problems.join("; ")))
 }
 
 /// Every difference between fastrs's OpenAPI document and FastAPI's, as JSON
