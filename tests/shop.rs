@@ -961,7 +961,7 @@ fn admin_stats(db: &TestDb) {
     drop(c);
     let mut config = db.config();
     config.api_key = Some("another".into());
-    let c = TestClient::new(shop::app(config));
+    let c = TestClient::new(shop::app(config)).check_contract();
     let r = c
         .get("/admin/stats")
         .header("authorization", &auth(&token))
@@ -1681,7 +1681,7 @@ fn login_does_the_same_work_for_unknown_emails(db: &TestDb) {
     let hashing = fastrs::blocking::Limiter::new(2);
     let mut config = db.config();
     config.hashing = hashing.clone();
-    let c = TestClient::new(shop::app(config));
+    let c = TestClient::new(shop::app(config)).check_contract();
     let r = register(&c, "Jane", "jane@example.com");
     assert_eq!(r.status(), 201);
     assert_eq!(hashing.completed(), 1, "registration hashes once");
@@ -1709,7 +1709,7 @@ fn password_hashing_is_bounded(db: &TestDb) {
         fastrs::blocking::Limiter::new(1).queue_timeout(std::time::Duration::from_millis(50));
     let mut config = db.config();
     config.hashing = hashing.clone();
-    let c = TestClient::new(shop::app(config));
+    let c = TestClient::new(shop::app(config)).check_contract();
     assert_eq!(register(&c, "Jane", "jane@example.com").status(), 201);
     // take the only slot from another thread until told to let go
     let (tx, rx) = std::sync::mpsc::channel::<()>();
@@ -1754,7 +1754,7 @@ fn password_hashing_is_bounded(db: &TestDb) {
 fn without_an_api_key_every_key_is_refused(db: &TestDb) {
     let mut config = db.config();
     config.api_key = None;
-    let c = TestClient::new(shop::app(config));
+    let c = TestClient::new(shop::app(config)).check_contract();
     let token = user_token(&c, "Jane", "jane@example.com");
     for key in [TEST_API_KEY, "", "anything"] {
         let r = c
@@ -1778,7 +1778,7 @@ fn without_a_secret_key_tokens_do_not_outlive_the_app(db: &TestDb) {
         config.secret_key = None;
         config
     };
-    let c = TestClient::new(shop::app(config()));
+    let c = TestClient::new(shop::app(config())).check_contract();
     let token = user_token(&c, "Jane", "jane@example.com");
     let me = |c: &TestClient| {
         c.get("/users/me")
@@ -1789,7 +1789,7 @@ fn without_a_secret_key_tokens_do_not_outlive_the_app(db: &TestDb) {
     };
     assert_eq!(me(&c), 200);
     drop(c);
-    let c = TestClient::new(shop::app(config()));
+    let c = TestClient::new(shop::app(config())).check_contract();
     assert_eq!(me(&c), 401);
     // nor does the source hold a key: the configured test key does not sign it
     let ours = shop::security::Security::new(

@@ -398,3 +398,69 @@ fn the_recorded_app_keeps_its_contract_but_for_an_override_with_parameters() {
         "contract check failed: GET /db: status 422 is not documented (documented: 200)"
     );
 }
+
+/// `#[dependency(responses(…))]` documents the dependency's errors on every
+/// route using it, directly or as a router's dependency; a route's own
+/// `responses(…)` win.
+#[test]
+fn dependency_responses_are_documented_on_their_routes() {
+    #[dependency(responses(401 = HttpError, 403 = (HttpError, "Not allowed")))]
+    async fn guard(#[header] x_user: String) -> Result<String, HttpError> {
+        match x_user.as_str() {
+            "" => Err(HttpError::new(401, "Who are you?")),
+            "eve" => Err(HttpError::new(403, "Not you")),
+            _ => Ok(x_user),
+        }
+    }
+    #[get("/direct")]
+    async fn direct(user: Depends<guard>) -> Json<Value> {
+        Json(json!({"user": *user}))
+    }
+    #[get("/own", responses(401 = (HttpError, "Log in first")))]
+    async fn own(_user: Depends<guard>) -> Json<Value> {
+        Json(json!({}))
+    }
+    #[get("/routed")]
+    async fn routed() -> Json<Value> {
+        Json(json!({}))
+    }
+    let app = App::new().route(direct).route(own).include(
+        Router::new()
+            .prefix("/r")
+            .dependency::<guard>()
+            .route(routed),
+    );
+    let doc = app.clone().openapi();
+    let descriptions = |path: &str| -> Value {
+        let r = doc["paths"][path]["get"]["responses"].as_object().unwrap();
+        r.iter()
+            .map(|(k, v)| (k.clone(), v["description"].clone()))
+            .collect()
+    };
+    let want = json!({"200": "Successful Response", "401": "Unauthorized", "403": "Not allowed", "422": "Validation Error"});
+    assert_eq!(descriptions("/direct"), want);
+    assert_eq!(descriptions("/r/routed"), want);
+    assert_eq!(descriptions("/own")["401"], "Log in first");
+    assert_eq!(
+        doc["paths"]["/direct"]["get"]["responses"]["403"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/HTTPError"})
+    );
+    // and the contract check holds the routes to them
+    let client = TestClient::new(app).check_contract();
+    assert_eq!(
+        client
+            .get("/direct")
+            .header("x-user", "eve")
+            .send()
+            .status(),
+        403
+    );
+    assert_eq!(
+        client.get("/r/routed").header("x-user", "").send().status(),
+        401
+    );
+    assert_eq!(
+        client.get("/own").header("x-user", "ada").send().status(),
+        200
+    );
+}

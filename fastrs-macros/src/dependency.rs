@@ -24,9 +24,7 @@ pub fn expand_dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
             return ts;
         }
     };
-    if !attr.is_empty() {
-        errors.at(&attr, "#[dependency] takes no options");
-    }
+    let responses = dependency_options(attr, &mut errors);
     if func.sig.asyncness.is_none() {
         errors.at(func.sig.fn_token, "a dependency is an `async fn`");
     }
@@ -39,10 +37,45 @@ pub fn expand_dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
         ts.extend(func.into_token_stream());
         return ts;
     }
-    generate_dependency(func, params)
+    generate_dependency(func, params, &responses)
 }
 
-fn generate_dependency(func: ItemFn, params: Vec<Param>) -> TokenStream {
+/// `#[dependency(responses(401 = HttpError))]`: the only option.
+fn dependency_options(attr: TokenStream, errors: &mut Errors) -> Vec<crate::responses::Documented> {
+    if attr.is_empty() {
+        return Vec::new();
+    }
+    let parser = |input: syn::parse::ParseStream| {
+        let name: syn::Ident = input.parse()?;
+        if name != "responses" || !input.peek(syn::token::Paren) {
+            return Err(syn::Error::new(
+                name.span(),
+                "#[dependency] takes one option: `responses(401 = HttpError, …)`",
+            ));
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        let r = crate::responses::parse(&content)?;
+        if !input.is_empty() {
+            return Err(input.error("#[dependency] takes one option: `responses(…)`"));
+        }
+        Ok(r)
+    };
+    match syn::parse::Parser::parse2(parser, attr) {
+        Ok(r) => crate::responses::check(r, errors),
+        Err(e) => {
+            errors.push(e);
+            Vec::new()
+        }
+    }
+}
+
+fn generate_dependency(
+    func: ItemFn,
+    params: Vec<Param>,
+    responses: &[crate::responses::Documented],
+) -> TokenStream {
+    let responses = crate::responses::calls(responses);
     let name = &func.sig.ident;
     let vis = &func.vis;
     let mut call_fn = func.clone();
@@ -139,6 +172,7 @@ fn generate_dependency(func: ItemFn, params: Vec<Param>) -> TokenStream {
             fn document(__op: &mut ::fastrs::routing::Operation) {
                 #(#statics)*
                 #(#docs)*
+                #(__op.#responses;)*
             }
         }
     }

@@ -14,6 +14,7 @@ mod errors;
 mod model;
 mod model_opts;
 mod options;
+mod responses;
 mod route;
 mod signature;
 

@@ -38,7 +38,7 @@ struct RouteArgs {
     deprecated: bool,
     include_in_schema: bool,
     response_model: Option<Type>,
-    responses: Vec<(syn::LitInt, Type, Option<LitStr>)>,
+    responses: Vec<crate::responses::Documented>,
     name: Option<LitStr>,
 }
 
@@ -62,26 +62,7 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
                     // `responses(404 = ErrorMessage, 409 = Conflict)`
                     let content;
                     syn::parenthesized!(content in input);
-                    while !content.is_empty() {
-                        let code: syn::LitInt = content.parse()?;
-                        content.parse::<syn::Token![=]>()?;
-                        // `404 = ErrorMessage` or `404 = (ErrorMessage, "User not found")`
-                        if content.peek(syn::token::Paren) {
-                            let inner;
-                            syn::parenthesized!(inner in content);
-                            let ty: Type = inner.parse()?;
-                            inner.parse::<syn::Token![,]>()?;
-                            let d: LitStr = inner.parse()?;
-                            responses.push((code, ty, Some(d)));
-                        } else {
-                            let ty: Type = content.parse()?;
-                            responses.push((code, ty, None));
-                        }
-                        if content.is_empty() {
-                            break;
-                        }
-                        content.parse::<syn::Token![,]>()?;
-                    }
+                    responses.extend(crate::responses::parse(&content)?);
                     if input.is_empty() {
                         break;
                     }
@@ -135,12 +116,7 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
         responses: Vec::new(),
         name: None,
     };
-    for (code, ty, d) in responses {
-        match code.base10_parse::<u16>() {
-            Ok(n) if (100..600).contains(&n) => args.responses.push((code, ty, d)),
-            _ => errors.at(&code, "a response status must be between 100 and 599"),
-        }
-    }
+    args.responses = crate::responses::check(responses, errors);
     let mut seen: Vec<String> = Vec::new();
     for Opt { name, value, .. } in opts {
         let key = name.to_string();
@@ -342,19 +318,9 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
         None if returns_impl => quote!(),
         None => quote!(.returns::<#ret_ty>()),
     };
-    let extra_responses = args.responses.iter().map(|(code, ty, d)| {
-        let d = match d {
-            Some(d) => quote!(::core::option::Option::Some(#d)),
-            None => quote!(::core::option::Option::None),
-        };
-        quote!(.error_response::<#ty>(
-            match ::fastrs::http::StatusCode::from_u16(#code) {
-                ::core::result::Result::Ok(s) => s,
-                ::core::result::Result::Err(_) => ::fastrs::http::StatusCode::INTERNAL_SERVER_ERROR,
-            },
-            #d,
-        ))
-    });
+    let extra_responses = crate::responses::calls(&args.responses)
+        .into_iter()
+        .map(|call| quote!(.#call));
     let ret_span = match &func.sig.output {
         syn::ReturnType::Type(_, t) => t.span(),
         syn::ReturnType::Default => name.span(),

@@ -110,3 +110,36 @@ impl IntoResponse for HttpError {
         self.into_response()
     }
 }
+
+/// Documented as FastAPI users document their `HTTPException` bodies
+/// (`responses={404: {"model": HTTPError}}`): an object with a required
+/// `detail` of any JSON, under the name `HTTPError`.
+///
+/// ```
+/// use fastrs::prelude::*;
+///
+/// #[get("/items/{id}", responses(404 = HttpError))]
+/// async fn read_item(id: i64) -> Result<Json<serde_json::Value>, HttpError> {
+///     Err(HttpError::new(404, "Item not found"))
+/// }
+///
+/// let doc = App::new().route(read_item).openapi();
+/// assert_eq!(
+///     doc["paths"]["/items/{id}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"],
+///     serde_json::json!({"$ref": "#/components/schemas/HTTPError"})
+/// );
+/// ```
+impl schemars::JsonSchema for HttpError {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HTTPError".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "properties": {"detail": {"title": "Detail"}},
+            "required": ["detail"],
+            "title": "HTTPError",
+            "type": "object"
+        })
+    }
+}

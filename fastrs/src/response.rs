@@ -470,3 +470,17 @@ impl IntoResponse for FileResponse {
         r
     }
 }
+
+/// Marks a response the framework gave because it could not read the
+/// request's body (400 for a body it cannot parse or read, 408, 413): no
+/// operation answered it, so a test client's contract check does not hold
+/// it to the operation's documented statuses (FastAPI documents none of
+/// them either).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestUnread;
+
+/// `r`, marked [`RequestUnread`].
+pub(crate) fn unread(mut r: Response) -> Response {
+    r.extensions_mut().insert(RequestUnread);
+    r
+}

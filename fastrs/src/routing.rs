@@ -93,6 +93,26 @@ pub struct Operation {
     pub param_models: Vec<crate::extract::param_model::ParamModelDoc>,
 }
 
+impl Operation {
+    /// Documents an additional response with a body of type `T`, unless the
+    /// status is documented already (the route's own `responses(…)` come
+    /// first, then its dependencies', in declaration order).
+    pub fn error_response<T: schemars::JsonSchema>(
+        &mut self,
+        status: StatusCode,
+        description: Option<&'static str>,
+    ) {
+        if self.responses.iter().any(|(s, _, _)| *s == status) {
+            return;
+        }
+        self.responses.push((
+            status,
+            Some(|g| g.subschema_for::<T>()),
+            description.map(Cow::Borrowed),
+        ));
+    }
+}
+
 /// One security scheme an operation requires.
 #[derive(Debug, Clone)]
 pub struct SecurityRequirement {
@@ -297,11 +317,9 @@ impl Route {
         status: StatusCode,
         description: Option<&'static str>,
     ) -> Self {
-        self.operation.responses.push((
-            status,
-            Some(|g| g.subschema_for::<T>()),
-            description.map(Cow::Borrowed),
-        ));
+        // The route's own win over its dependencies' (documented before).
+        self.operation.responses.retain(|(s, _, _)| *s != status);
+        self.operation.error_response::<T>(status, description);
         self
     }
 

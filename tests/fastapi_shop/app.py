@@ -17,6 +17,7 @@ import os
 import sqlite3
 import threading
 import time
+from typing import Any
 from datetime import datetime, timezone
 
 from email_validator import EmailNotValidError, validate_email
@@ -128,6 +129,24 @@ class Stats(BaseModel):
     total_orders: int
 
 
+# The documented error bodies (every status the shop answers is documented).
+class HTTPError(BaseModel):
+    detail: Any
+
+
+class AppErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class AppErrorBody(BaseModel):
+    error: AppErrorDetail
+
+
+BUSY = "Every password-hashing slot is busy: retry after Retry-After seconds"
+AUTH = {401: {"model": HTTPError}}
+
+
 # ---------------------------------------------------------------- security
 
 def hash_password(password: str) -> str:
@@ -228,7 +247,9 @@ def create_app(db_path: str) -> FastAPI:
     # -- users
     users = APIRouter(prefix="/users", tags=["users"])
 
-    @users.post("", response_model=UserResponse, status_code=201)
+    @users.post("", response_model=UserResponse, status_code=201, responses={
+        409: {"model": HTTPError, "description": "Email already registered"},
+        503: {"model": HTTPError, "description": BUSY}})
     def create_user(user: UserCreate, db=Depends(get_db)):
         if db.execute("SELECT id FROM users WHERE email = ?", (user.email,)).fetchone():
             raise HTTPException(status_code=409, detail="Email already registered")
@@ -243,11 +264,12 @@ def create_app(db_path: str) -> FastAPI:
         rows = db.execute("SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?", (limit, skip))
         return [dict(r) for r in rows]
 
-    @users.get("/me", response_model=UserResponse)
+    @users.get("/me", response_model=UserResponse, responses=AUTH)
     def read_me(current_user=Depends(get_current_user)):
         return current_user
 
-    @users.get("/{user_id}", response_model=UserResponse)
+    @users.get("/{user_id}", response_model=UserResponse, responses={
+        404: {"model": HTTPError, "description": "User not found"}})
     def read_user(user_id: int, db=Depends(get_db)):
         row = db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
         if row is None:
@@ -257,7 +279,9 @@ def create_app(db_path: str) -> FastAPI:
     # -- auth
     auth = APIRouter(prefix="/auth", tags=["auth"])
 
-    @auth.post("/token", response_model=Token)
+    @auth.post("/token", response_model=Token, responses={
+        401: {"model": HTTPError, "description": "Incorrect email or password"},
+        503: {"model": HTTPError, "description": BUSY}})
     def login(form: OAuth2PasswordRequestForm = Depends(), db=Depends(get_db)):
         try:
             email = validate_email(form.username, check_deliverability=False).normalized
@@ -277,7 +301,7 @@ def create_app(db_path: str) -> FastAPI:
         d["is_active"] = bool(d["is_active"])
         return d
 
-    @items.post("", response_model=Item, status_code=201)
+    @items.post("", response_model=Item, status_code=201, responses=AUTH)
     def create_item(item: ItemCreate, _user=Depends(get_current_user), db=Depends(get_db)):
         cur = db.execute("INSERT INTO items (name, description, price, stock) VALUES (?,?,?,?)",
                          (item.name, item.description, item.price, item.stock))
@@ -293,7 +317,9 @@ def create_app(db_path: str) -> FastAPI:
             rows = [r for r in rows if needle in r["name"].lower()]
         return rows[skip:skip + limit]
 
-    @items.get("/{item_id}", response_model=Item)
+    @items.get("/{item_id}", response_model=Item, responses={
+        404: {"model": HTTPError, "description": "Item not found"},
+        410: {"model": HTTPError, "description": "Item has been removed"}})
     def read_item(item_id: int = Path(ge=1, description="The ID of the item"), db=Depends(get_db)):
         row = db.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
@@ -302,7 +328,8 @@ def create_app(db_path: str) -> FastAPI:
             raise HTTPException(status_code=410, detail="Item has been removed")
         return item_dict(row)
 
-    @items.delete("/{item_id}", status_code=204)
+    @items.delete("/{item_id}", status_code=204, responses={
+        **AUTH, 404: {"model": HTTPError, "description": "Item not found"}})
     def delete_item(item_id: int, _user=Depends(get_current_user), db=Depends(get_db)):
         cur = db.execute("UPDATE items SET is_active = 0 WHERE id = ?", (item_id,))
         if cur.rowcount == 0:
@@ -320,7 +347,10 @@ def create_app(db_path: str) -> FastAPI:
                 "shipping_address": {k: row[k] for k in ("street", "city", "country", "zip_code")},
                 "notes": row["notes"], "created_at": row["created_at"]}
 
-    @orders.post("", response_model=Order, status_code=201)
+    @orders.post("", response_model=Order, status_code=201, responses={
+        **AUTH,
+        404: {"model": AppErrorBody, "description": "An order line names an unknown or removed item"},
+        409: {"model": AppErrorBody, "description": "Not enough stock for this order"}})
     def create_order(order: OrderCreate, user=Depends(get_current_user), db=Depends(get_db)):
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -352,12 +382,13 @@ def create_app(db_path: str) -> FastAPI:
             raise
         return load_order(db, db.execute("SELECT * FROM orders WHERE id = ?", (cur.lastrowid,)).fetchone())
 
-    @orders.get("", response_model=list[Order])
+    @orders.get("", response_model=list[Order], responses=AUTH)
     def list_orders(user=Depends(get_current_user), db=Depends(get_db)):
         rows = db.execute("SELECT * FROM orders WHERE user_id = ? ORDER BY id", (user["id"],)).fetchall()
         return [load_order(db, r) for r in rows]
 
-    @orders.get("/{order_id}", response_model=Order)
+    @orders.get("/{order_id}", response_model=Order, responses={
+        **AUTH, 404: {"model": HTTPError, "description": "Order not found"}})
     def read_order(order_id: int, user=Depends(get_current_user), db=Depends(get_db)):
         row = db.execute("SELECT * FROM orders WHERE id = ? AND user_id = ?",
                          (order_id, user["id"])).fetchone()
@@ -366,9 +397,10 @@ def create_app(db_path: str) -> FastAPI:
         return load_order(db, row)
 
     # -- admin
-    admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(verify_api_key)])
+    admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(verify_api_key)],
+                      responses={403: {"model": HTTPError}})
 
-    @admin.get("/stats", response_model=Stats)
+    @admin.get("/stats", response_model=Stats, responses=AUTH)
     def admin_stats(_user=Depends(get_current_user), db=Depends(get_db)):
         count = lambda t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: E731
         return {"total_users": count("users"), "total_items": count("items"),

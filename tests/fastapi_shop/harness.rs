@@ -119,7 +119,7 @@ impl TestDb {
 
     /// A test client of the shop on this database.
     pub fn client(&self) -> TestClient {
-        TestClient::new(shop::app(self.config()))
+        TestClient::new(shop::app(self.config())).check_contract()
     }
 }
 

@@ -30,7 +30,7 @@ fn invalid_credentials() -> HttpError {
 /// (answered by `OAuth2PasswordBearer`), 401 `Could not validate
 /// credentials` when it is malformed, badly signed, expired, or its user is
 /// gone.
-#[dependency]
+#[dependency(responses(401 = HttpError))]
 pub async fn get_current_user(
     token: Depends<OAuth2PasswordBearer<TokenAuth>>,
     db: Depends<get_db>,
@@ -51,7 +51,7 @@ pub async fn get_current_user(
 /// The admin API key (the article's `verify_api_key`): header `X-API-Key`,
 /// required (422 when missing), 403 `Invalid API key` unless it is `APP_API_KEY`;
 /// without `APP_API_KEY` every key is refused.
-#[dependency]
+#[dependency(responses(403 = HttpError))]
 pub async fn verify_api_key(
     #[header] x_api_key: String,
     settings: State<Settings>,

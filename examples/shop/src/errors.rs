@@ -4,7 +4,6 @@
 //! registered with `App::exception_handler`.
 
 use fastrs::prelude::*;
-use fastrs::serde_json::json;
 
 /// An application error with its own JSON shape.
 #[derive(Debug, Clone)]
@@ -40,13 +39,29 @@ impl IntoResponse for AppError {
     }
 }
 
+/// How an [`AppError`] is answered, for the OpenAPI document:
+/// `{"error": {"code": …, "message": …}}`.
+#[derive(Model)]
+pub struct AppErrorBody {
+    pub error: AppErrorDetail,
+}
+
+/// The inside of an [`AppErrorBody`].
+#[derive(Model)]
+pub struct AppErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
 /// FastAPI's `@app.exception_handler(AppError)`.
 pub fn app_error_handler(e: &AppError) -> Response {
-    (
-        e.status,
-        Json(json!({"error": {"code": e.code, "message": e.message}})),
-    )
-        .into_response()
+    let body = AppErrorBody {
+        error: AppErrorDetail {
+            code: e.code.to_owned(),
+            message: e.message.clone(),
+        },
+    };
+    (e.status, body).into_response()
 }
 
 /// A handler's error: an `HTTPException`, or an [`AppError`].

@@ -130,12 +130,14 @@ impl RequestContext {
             .to_ascii_lowercase();
         let mut form = Box::<FormData>::default();
         if mime == "multipart/form-data" {
-            read_multipart(self, &content_type, &mut form).await?;
+            read_multipart(self, &content_type, &mut form)
+                .await
+                .map_err(crate::response::unread)?;
         } else {
             let bytes = self
                 .read_body()
                 .await
-                .map_err(IntoResponse::into_response)?;
+                .map_err(|e| crate::response::unread(e.into_response()))?;
             if mime == "application/x-www-form-urlencoded" {
                 form.fields = form_urlencoded::parse(&bytes).into_owned().collect();
             }

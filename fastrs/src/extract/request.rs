@@ -744,7 +744,7 @@ impl RequestContext {
         let bytes = self
             .read_body()
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|e| crate::response::unread(e.into_response()))?;
         self.keep_body(&bytes);
         self.parse_json(&bytes, declared.spec.constraints.is_empty())
     }
@@ -773,7 +773,7 @@ impl RequestContext {
         let (pos, msg) = match python_json_verdict(bytes) {
             PythonJsonVerdict::Failure(_) => {
                 let e = HttpError::new(400, "There was an error parsing the body");
-                return Err(e.into_response());
+                return Err(crate::response::unread(e.into_response()));
             }
             PythonJsonVerdict::Invalid(e) => (e.pos, e.msg.to_string()),
             // Valid for Python but not representable: NaN, Infinity, 1e999 (which
@@ -817,7 +817,7 @@ impl RequestContext {
         let bytes = self
             .read_body()
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|e| crate::response::unread(e.into_response()))?;
         self.keep_body(&bytes);
         let embedded = match self.parse_json::<Value>(&bytes, false)? {
             // FastAPI reads no JSON without a body or a JSON content type:

@@ -372,6 +372,12 @@ pub fn document(app: &App) -> Value {
             op.param_models = pre.param_models;
             op.form = pre.form;
             op.form_multipart |= pre.form_multipart;
+            // The route's own `responses(…)` win over its dependencies'.
+            for r in pre.responses {
+                if !op.responses.iter().any(|(s, _, _)| *s == r.0) {
+                    op.responses.push(r);
+                }
+            }
         }
         let method = route.method().as_str().to_ascii_lowercase();
         let item = paths

@@ -13,7 +13,9 @@
 //!
 //! A mismatch panics, failing the test, with the operation, the status and
 //! the path in the schema that failed. Requests to paths the document does
-//! not have (404s, `/docs`) are not checked. [`Contract::report`] lists the
+//! not have (404s, `/docs`) are not checked, nor the framework's answers to a
+//! body it could not read ([`RequestUnread`](crate::response::RequestUnread):
+//! 400, 408, 413), which no operation gave. [`Contract::report`] lists the
 //! documented (operation, status) pairs no response exercised.
 
 use std::collections::{BTreeSet, HashMap};

@@ -11,7 +11,13 @@ use crate::schemas::auth::Token;
 use crate::security::Security;
 
 /// Exchanges an email and password for a bearer token (30 minutes).
-#[post("/token")]
+#[post(
+    "/token",
+    responses(
+        401 = (HttpError, "Incorrect email or password"),
+        503 = (HttpError, "Every password-hashing slot is busy: retry after Retry-After seconds")
+    )
+)]
 pub async fn login(
     form: Depends<OAuth2PasswordRequestForm>,
     db: Depends<get_db>,

@@ -105,7 +105,10 @@ async fn fetch_item(db: &crate::database::Db, item_id: i64) -> Result<Option<Ite
 }
 
 /// One item: 404 if unknown, 410 if removed.
-#[get("/{item_id}")]
+#[get(
+    "/{item_id}",
+    responses(404 = (HttpError, "Item not found"), 410 = (HttpError, "Item has been removed"))
+)]
 pub async fn read_item(
     #[path(ge = 1, description = "The ID of the item")] item_id: i64,
     db: Depends<get_db>,
@@ -119,7 +122,11 @@ pub async fn read_item(
 
 /// Removes an item (soft delete: it answers 410 from then on). Removing it
 /// again is not an error.
-#[delete("/{item_id}", status_code = 204)]
+#[delete(
+    "/{item_id}",
+    status_code = 204,
+    responses(404 = (HttpError, "Item not found"))
+)]
 pub async fn delete_item(
     item_id: i64,
     _user: Depends<get_current_user>,

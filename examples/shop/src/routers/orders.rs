@@ -7,7 +7,7 @@ use fastrs::prelude::*;
 
 use crate::database::{Backend, Db};
 use crate::dependencies::{get_current_user, get_db};
-use crate::errors::{ApiError, AppError};
+use crate::errors::{ApiError, AppError, AppErrorBody};
 use crate::models::{format_time, now, OrderLineRow, OrderRow, ORDER_COLUMNS};
 use crate::schemas::orders::{Address, Order, OrderCreate, OrderLine};
 
@@ -56,7 +56,14 @@ fn is_retryable(e: &sqlx::Error) -> bool {
 /// deadlock; a transaction the database aborts anyway (deadlock,
 /// serialization failure, busy) is tried again, up to [`ORDER_ATTEMPTS`]
 /// times.
-#[post("", status_code = 201)]
+#[post(
+    "",
+    status_code = 201,
+    responses(
+        404 = (AppErrorBody, "An order line names an unknown or removed item"),
+        409 = (AppErrorBody, "Not enough stock for this order")
+    )
+)]
 pub async fn create_order(
     order: OrderCreate,
     user: Depends<get_current_user>,
@@ -214,7 +221,7 @@ pub async fn list_orders(
 }
 
 /// One of the caller's orders; another user's order is "not found" too.
-#[get("/{order_id}")]
+#[get("/{order_id}", responses(404 = (HttpError, "Order not found")))]
 pub async fn read_order(
     order_id: i64,
     user: Depends<get_current_user>,

@@ -15,7 +15,14 @@ fn email_taken() -> HttpError {
 
 /// Registers a user. The email is stored normalised (domain lower-cased) and
 /// must not be registered yet; the password is stored as an argon2 hash.
-#[post("", status_code = 201)]
+#[post(
+    "",
+    status_code = 201,
+    responses(
+        409 = (HttpError, "Email already registered"),
+        503 = (HttpError, "Every password-hashing slot is busy: retry after Retry-After seconds")
+    )
+)]
 pub async fn create_user(
     user: UserCreate,
     db: Depends<get_db>,
@@ -79,7 +86,7 @@ pub async fn read_me(current_user: Depends<get_current_user>) -> UserResponse {
 }
 
 /// One user.
-#[get("/{user_id}")]
+#[get("/{user_id}", responses(404 = (HttpError, "User not found")))]
 pub async fn read_user(user_id: i64, db: Depends<get_db>) -> Result<UserResponse, HttpError> {
     let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(user_id)
