@@ -121,6 +121,16 @@ impl TestDb {
     pub fn client(&self) -> TestClient {
         TestClient::new(shop::app(self.config())).check_contract()
     }
+
+    /// A test client whose requests all come from [`test_user`], whatever
+    /// their token (FastAPI's `app.dependency_overrides[get_current_user]`):
+    /// for tests about something else than logging in.
+    #[allow(dead_code)] // not every test file logs in
+    pub fn client_as_test_user(&self) -> TestClient {
+        let app = shop::app(self.config())
+            .dependency_override::<shop::dependencies::get_current_user, test_user>();
+        TestClient::new(app).check_contract()
+    }
 }
 
 impl Drop for TestDb {
@@ -179,4 +189,18 @@ pub fn address() -> Value {
 /// Whether `s` is an RFC 3339 UTC time as Pydantic writes one.
 pub fn is_rfc3339(s: &str) -> bool {
     fastrs::chrono::DateTime::parse_from_rfc3339(s).is_ok() && s.len() >= 20
+}
+
+/// The user [`TestDb::client_as_test_user`] logs in as (not in the database).
+#[fastrs::dependency]
+pub async fn test_user() -> shop::models::UserRow {
+    shop::models::UserRow {
+        id: 1,
+        name: "Test".into(),
+        email: "test@example.com".into(),
+        age: 30,
+        bio: None,
+        password_hash: String::new(),
+        created_at: fastrs::chrono::Utc::now(),
+    }
 }
