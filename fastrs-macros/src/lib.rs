@@ -16,6 +16,7 @@ mod model_opts;
 mod options;
 mod route;
 mod signature;
+mod union;
 
 macro_rules! route_attr {
     ($($name:ident),*) => {$(

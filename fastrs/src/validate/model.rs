@@ -684,3 +684,47 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
         tuple_struct map enum identifier ignored_any
     }
 }
+
+/// The component name and title of a generic model, as Pydantic names
+/// `Page[Item]`: the title is `Page[Item]`, the component `Page_Item_`
+/// (FastAPI replaces what is not a letter, digit, `.`, `-` or `_` by `_`).
+/// `args` are the type arguments' schema names; the runtime's scalars take
+/// Python's names (`int`, `float`, `str`, `bool`, `list[…]`).
+///
+/// ```
+/// let (component, title) = fastrs::model::generic_name("Page", &["Item".into(), "int64".into()]);
+/// assert_eq!((component.as_str(), title.as_str()), ("Page_Item__int_", "Page[Item, int]"));
+/// ```
+pub fn generic_name(base: &str, args: &[std::borrow::Cow<'static, str>]) -> (String, String) {
+    let args: Vec<String> = args.iter().map(|a| python_type_name(a)).collect();
+    let title = format!("{base}[{}]", args.join(", "));
+    let component = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (component, title)
+}
+
+/// Python's name of a type from its schemars schema name.
+fn python_type_name(schema_name: &str) -> String {
+    if let Some(item) = schema_name.strip_prefix("Array_of_") {
+        return format!("list[{}]", python_type_name(item));
+    }
+    if let Some(item) = schema_name.strip_prefix("Nullable_") {
+        return format!("Optional[{}]", python_type_name(item));
+    }
+    match schema_name {
+        "int8" | "int16" | "int32" | "int64" | "int128" | "uint8" | "uint16" | "uint32"
+        | "uint64" | "uint128" | "int" | "uint" => "int".to_owned(),
+        "float" | "double" => "float".to_owned(),
+        "String" | "string" | "str" => "str".to_owned(),
+        "boolean" | "bool" => "bool".to_owned(),
+        other => other.to_owned(),
+    }
+}
