@@ -16,9 +16,12 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 
 /// A request or response model: see [`derive@crate::Model`].
 ///
-/// `#[derive(Model)]` takes three shapes:
+/// `#[derive(Model)]` takes four shapes:
 ///
-/// * a struct with named fields: Pydantic's `BaseModel`;
+/// * a struct with named fields: Pydantic's `BaseModel`, generic or not
+///   (see [Generic models and unions](#generic-models-and-unions));
+/// * an enum whose variants each wrap one model: a union, tagged or not
+///   (same section);
 /// * an enum of unit variants: a string enum (`class Color(str, Enum)`);
 /// * a struct with exactly one unnamed field, a *newtype*: Pydantic's
 ///   `RootModel[T]`. It is transparent: it reads, checks, reports errors
@@ -202,6 +205,105 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 /// assert_eq!(input["examples"][0]["eventName"], "Launch party");
 /// assert!(doc["components"]["schemas"]["Event-Output"]["properties"]["orderedBy"].is_object());
 /// assert_eq!(doc["components"]["schemas"]["Tagged"]["additionalProperties"], true);
+/// ```
+///
+/// # Generic models and unions
+///
+/// A struct with named fields may have type parameters (Pydantic's
+/// `class Page(BaseModel, Generic[T])`): `Page<Item>` is documented as
+/// Pydantic names `Page[Item]`, component `Page_Item_` with the title
+/// `Page[Item]` ([`generic_name`]). Each parameter must be a model field type
+/// (`T: FromJson + Dump + Send + Sync + 'static`, added by the derive).
+/// Lifetime and const parameters are refused.
+///
+/// An enum whose variants each wrap one model is a union (see
+/// [`crate::union`]):
+///
+/// * `#[model(tag = "pet_type")]`: a discriminated union, Pydantic's
+///   `Union[Cat, Dog] = Field(discriminator="pet_type")`. Each variant's tag
+///   is its name under the enum's `rename_all` (as written without one), or
+///   its `#[field(alias = "cat")]`. As in Pydantic, each variant's model
+///   declares the tag field itself, as a one-value `#[model(literal)]` enum:
+///   that is what validates, writes and documents it (`"const": "cat"`). The
+///   union reads the tag to pick the model: `union_tag_not_found` without it,
+///   `union_tag_invalid` for another value, errors inside the model located
+///   under the tag (`["body", "pet", "cat", "meows"]`). Documented inline
+///   (as Pydantic documents a `Union`, no component of its own) as `oneOf`
+///   the variants with a `discriminator`.
+/// * without `tag`: Pydantic's smart mode, `Union[PlaneItem, CarItem]`. Every
+///   variant is tried; the one using most of the input's keys wins, then the
+///   one that needed no lax coercion, then the first. When none validates,
+///   each variant's errors are reported under its model's name
+///   (`["body", "PlaneItem", "size"]`). Documented inline as `anyOf`.
+///
+/// A union is written as its variant's model. Unit variants belong in a
+/// string enum; a variant wraps exactly one model (`Cat(Cat)`).
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::serde_json::json;
+///
+/// #[derive(Model)]
+/// struct Item { name: String }
+///
+/// #[derive(Model)]
+/// struct Page<T> { items: Vec<T>, total: i64 }
+///
+/// #[derive(Model)]
+/// #[model(literal, rename_all = "lowercase")]
+/// enum CatTag { Cat }
+/// #[derive(Model)]
+/// #[model(literal, rename_all = "lowercase")]
+/// enum DogTag { Dog }
+///
+/// #[derive(Model)]
+/// struct Cat { pet_type: CatTag, meows: i64 }
+/// #[derive(Model)]
+/// struct Dog { pet_type: DogTag, barks: f64 }
+///
+/// #[derive(Model)]
+/// #[model(tag = "pet_type", rename_all = "lowercase")]
+/// enum Pet { Cat(Cat), Dog(Dog) }
+///
+/// #[derive(Model)]
+/// struct Number { x: i64 }
+/// #[derive(Model)]
+/// struct Text { x: String }
+///
+/// #[derive(Model)]
+/// enum NumberOrText { Number(Number), Text(Text) }
+///
+/// #[post("/pages")]
+/// async fn pages(page: Page<Item>) -> Page<Item> { page }
+///
+/// #[post("/pets")]
+/// async fn pets(pet: Pet) -> Pet { pet }
+///
+/// #[post("/values")]
+/// async fn values(value: NumberOrText) -> NumberOrText { value }
+///
+/// let client = TestClient::new(App::new().route(pages).route(pets).route(values));
+/// let page = json!({"items": [{"name": "a"}], "total": 1});
+/// assert_eq!(client.post("/pages").json(&page).send().json(), page);
+///
+/// let dog = client.post("/pets").json(&json!({"pet_type": "dog", "barks": "2"})).send();
+/// assert_eq!(dog.json(), json!({"pet_type": "dog", "barks": 2.0}));
+/// let fish = client.post("/pets").json(&json!({"pet_type": "fish"})).send();
+/// assert_eq!(fish.json()["detail"][0]["type"], "union_tag_invalid");
+/// let bad = client.post("/pets").json(&json!({"pet_type": "cat", "meows": "many"})).send();
+/// assert_eq!(bad.json()["detail"][0]["loc"], json!(["body", "cat", "meows"]));
+///
+/// // `"5"` is a `String` as given, an `i64` only by coercion: Text wins.
+/// assert_eq!(client.post("/values").json(&json!({"x": "5"})).send().json(), json!({"x": "5"}));
+/// assert_eq!(client.post("/values").json(&json!({"x": 5})).send().json(), json!({"x": 5}));
+/// let none = client.post("/values").json(&json!({})).send().json();
+/// assert_eq!(none["detail"][0]["loc"], json!(["body", "Number", "x"]));
+/// assert_eq!(none["detail"][1]["loc"], json!(["body", "Text", "x"]));
+///
+/// let doc = client.get("/openapi.json").send().json();
+/// assert_eq!(doc["components"]["schemas"]["Page_Item_"]["title"], "Page[Item]");
+/// let body = &doc["paths"]["/pets"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+/// assert_eq!(body["discriminator"]["mapping"]["dog"], "#/components/schemas/Dog");
 /// ```
 pub trait Model: FromJson + Serialize + schemars::JsonSchema {
     /// The fields, in declaration order, as they are read (a struct's; empty
