@@ -3,8 +3,9 @@
 //! `tests/fastapi_unions/app.py` holds a generic `Page[Item]` (as a body and
 //! as a response), a discriminated union (`Union[Cat, Dog]` with
 //! `Field(discriminator="pet_type")`, inside a model and as the whole body),
-//! two smart-mode unions (`Union[PlaneItem, CarItem]`, and `Union[Number,
-//! Text]` where an exact match beats a lax one), and FastAPI's tutorial pages
+//! three smart-mode unions (`Union[PlaneItem, CarItem]`, `Union[Number,
+//! Text]` where an exact match beats a lax one, and `Union[Page[Item],
+//! Number]` whose errors are located under `Page[Item]`), and FastAPI's tutorial pages
 //! "Extra Models" (tutorial003, tutorial004) and "Body - Nested Models"
 //! (tutorial002-009; `HttpUrl` is a `str` on both sides). `record.py` saved
 //! FastAPI's answers and document; this is the same app in fastrs, replayed
@@ -153,6 +154,17 @@ async fn create_value(value: NumberOrText) -> NumberOrText {
     value
 }
 
+#[derive(Model)]
+enum PageOrNumber {
+    Page(Page<Item>),
+    Number(Number),
+}
+
+#[post("/paged")]
+async fn create_paged(body: PageOrNumber) -> PageOrNumber {
+    body
+}
+
 // ---------------------------------------------------------------- extra_models tutorial003
 
 #[get("/extra3/items/{item_id}")]
@@ -296,6 +308,7 @@ fn app() -> App {
         .route(create_pet)
         .route(create_vehicle)
         .route(create_value)
+        .route(create_paged)
         .route(read_item_extra3)
         .route(read_items_extra4)
         .route(update_item_nested2)

@@ -131,7 +131,7 @@ fn schema_names(input: &DeriveInput) -> (TokenStream, TokenStream) {
     if params.is_empty() {
         return (
             quote!(::std::borrow::Cow::Borrowed(#name_str)),
-            quote!(::fastrs::serde_json::Value::from(#name_str)),
+            quote!(#name_str),
         );
     }
     let names = quote!(::fastrs::model::generic_name(
@@ -140,7 +140,7 @@ fn schema_names(input: &DeriveInput) -> (TokenStream, TokenStream) {
     ));
     (
         quote!(::std::borrow::Cow::Owned(#names.0)),
-        quote!(::fastrs::serde_json::Value::from(#names.1)),
+        quote!(#names.1),
     )
 }
 
@@ -385,6 +385,14 @@ fn expand_struct(
     let (de_impl_g, _, _) = de_g.split_for_impl();
     let shadow_g = ty_g.as_turbofish();
     let (schema_name, title) = schema_names(input);
+    // A generic model's name in a union's error locations: `Page[Item]`.
+    let model_title = (!input.generics.params.is_empty()).then(|| {
+        quote! {
+            fn title() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Owned(#title)
+            }
+        }
+    });
     // serde would ask `T: Default` of a generic field with `default`; the
     // shadow's own where clause says what it needs.
     let shadow_bound = (!input.generics.params.is_empty()).then(|| quote!(#[serde(bound = "")]));
@@ -540,7 +548,7 @@ fn expand_struct(
                             ::fastrs::serde_json::json!(__required),
                         );
                     }
-                    __schema.insert(::std::string::String::from("title"), #title);
+                    __schema.insert(::std::string::String::from("title"), ::fastrs::serde_json::Value::from(#title));
                     __schema.insert(::std::string::String::from("type"), ::fastrs::serde_json::Value::from("object"));
                     #additional
                     #model_examples
@@ -552,6 +560,7 @@ fn expand_struct(
             impl #impl_g ::fastrs::Model for #name #ty_g #where_c {
                 const FIELDS: &'static [::fastrs::model::ModelField] = &[#(#model_fields),*];
                 #extra_const
+                #model_title
             }
 
             impl #impl_g ::fastrs::model::Dump for #name #ty_g #where_c {}

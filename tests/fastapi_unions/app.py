@@ -96,6 +96,11 @@ async def create_value(value: Union[Number, Text]) -> Union[Number, Text]:
     return value
 
 
+@app.post("/paged")
+async def create_paged(body: Union[Page[Item], Number]) -> Union[Page[Item], Number]:
+    return body
+
+
 # ---------------------------------------------------------------- extra_models tutorial003
 items3 = {
     "item1": {"description": "All my friends drive a low rider", "type": "car"},

@@ -81,6 +81,10 @@ post("value_bool", "/values", {"x": True})
 post("value_fail", "/values", {"x": [1]})
 post("value_empty", "/values", {})
 
+post("paged_page", "/paged", {"items": [{"name": "a", "price": 1}], "total": 1})
+post("paged_number", "/paged", {"x": 1})
+post("paged_fail", "/paged", {"items": [{"name": "a"}]})
+
 # Extra Models
 get("extra3_car", "/extra3/items/item1")
 get("extra3_plane", "/extra3/items/item2")

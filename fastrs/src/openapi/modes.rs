@@ -168,7 +168,13 @@ mod tests {
         });
         rename_refs(&mut union, &split, "-Input");
         assert_eq!(union["oneOf"][0]["$ref"], "#/components/schemas/Cat-Input");
-        assert_eq!(union["discriminator"]["mapping"]["cat"], "#/components/schemas/Cat-Input");
-        assert_eq!(union["discriminator"]["mapping"]["dog"], "#/components/schemas/Dog");
+        assert_eq!(
+            union["discriminator"]["mapping"]["cat"],
+            "#/components/schemas/Cat-Input"
+        );
+        assert_eq!(
+            union["discriminator"]["mapping"]["dog"],
+            "#/components/schemas/Dog"
+        );
     }
 }

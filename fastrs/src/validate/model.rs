@@ -313,6 +313,13 @@ pub trait Model: FromJson + Serialize + schemars::JsonSchema {
     /// What the model does with keys that are not fields
     /// (`#[model(extra = "…")]`).
     const EXTRA: Extra = Extra::Ignore;
+
+    /// The model's name as Pydantic shows it, where a union of models locates
+    /// a variant's errors (`["body", "Page[Item]", "items"]`): its schema
+    /// name, or the title of a generic model.
+    fn title() -> std::borrow::Cow<'static, str> {
+        <Self as schemars::JsonSchema>::schema_name()
+    }
 }
 
 /// Pydantic's `model_config["extra"]`: what a model does with a key that is

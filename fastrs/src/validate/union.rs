@@ -238,7 +238,7 @@ impl<'v, U> Smart<'v, U> {
     /// Tries `V`'s slow path; its errors are kept, under `V`'s name, in case
     /// no variant validates.
     pub fn slow<V: Model>(&mut self, wrap: impl FnOnce(V) -> U, loc: &mut Loc) {
-        loc.push(String::from(V::schema_name()));
+        loc.push(String::from(V::title()));
         let mut errors = ValidationErrors::new();
         let out = V::from_json(self.input, loc, &mut errors);
         loc.pop();
