@@ -120,9 +120,13 @@ pub fn expand(input: &DeriveInput, e: &syn::DataEnum, errors: &mut Errors) -> To
             )),
         ),
     };
+    let tags = model
+        .tag
+        .is_some()
+        .then(|| quote!(const __TAGS: &[&str] = &[#(#tags),*];));
     quote! {
         const _: () = {
-            const __TAGS: &[&str] = &[#(#tags),*];
+            #tags
             #(#asserts)*
 
             impl ::fastrs::FromJson for #name {
