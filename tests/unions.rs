@@ -7,7 +7,7 @@
 //! Text]` where an exact match beats a lax one, and `Union[Page[Item],
 //! Number]` whose errors are located under `Page[Item]`), and FastAPI's tutorial pages
 //! "Extra Models" (tutorial003, tutorial004) and "Body - Nested Models"
-//! (tutorial002-009; `HttpUrl` is a `str` on both sides). `record.py` saved
+//! (tutorial001-009; `HttpUrl` is a `str` on both sides, so 005 is 004). `record.py` saved
 //! FastAPI's answers and document; this is the same app in fastrs, replayed
 //! through `tests/support/replay.rs`, its document compared with FastAPI's.
 
@@ -208,6 +208,21 @@ async fn read_items_extra4() -> Vec<ListedItem> {
 // ---------------------------------------------------------------- body_nested_models
 
 #[derive(Model)]
+struct Item1 {
+    name: String,
+    description: Option<String>,
+    price: f64,
+    tax: Option<f64>,
+    #[field(default)]
+    tags: Vec<Value>,
+}
+
+#[put("/nested1/items/{item_id}")]
+async fn update_item_nested1(item_id: i64, item: Item1) -> Json<Value> {
+    Json(json!({"item_id": item_id, "item": dump(item)}))
+}
+
+#[derive(Model)]
 struct Item2 {
     name: String,
     description: Option<String>,
@@ -311,6 +326,7 @@ fn app() -> App {
         .route(create_paged)
         .route(read_item_extra3)
         .route(read_items_extra4)
+        .route(update_item_nested1)
         .route(update_item_nested2)
         .route(update_item_nested3)
         .route(update_item_nested4)

@@ -1,8 +1,8 @@
 """Generic models, tagged (discriminated) and untagged (smart-mode) unions,
 and FastAPI's tutorial pages "Extra Models" (docs_src/extra_models
 tutorial003, tutorial004) and "Body - Nested Models"
-(docs_src/body_nested_models tutorial001-009), each tutorial under its own
-path prefix. tests/unions.rs is the fastrs twin; record.py records.
+(docs_src/body_nested_models tutorial001-009; 005 is 004 with `HttpUrl`),
+each tutorial under its own path prefix. tests/unions.rs is the fastrs twin; record.py records.
 
 Differences from the tutorials, to keep one app: `HttpUrl` is `str` here
 (fastrs has no URL type yet)."""
@@ -135,6 +135,20 @@ async def read_items_extra4():
 
 
 # ---------------------------------------------------------------- body_nested_models
+class Item1(BaseModel):
+    name: str
+    description: Union[str, None] = None
+    price: float
+    tax: Union[float, None] = None
+    tags: list = []
+
+
+@app.put("/nested1/items/{item_id}")
+async def update_item_nested1(item_id: int, item: Item1):
+    results = {"item_id": item_id, "item": item}
+    return results
+
+
 class Item2(BaseModel):
     name: str
     description: Union[str, None] = None

@@ -92,6 +92,8 @@ get("extra4_list", "/extra4/items/")
 
 # Body - Nested Models
 ITEM = {"name": "Foo", "description": "A very nice Item", "price": 35.4, "tax": 3.2}
+put("nested1_ok", "/nested1/items/5", dict(ITEM, tags=["rock", 1, None, {"a": [2.5]}]))
+put("nested1_bad", "/nested1/items/5", dict(ITEM, tags={"a": 1}))
 put("nested2_ok", "/nested2/items/5", dict(ITEM, tags=["rock", "metal", "bar"]))
 put("nested2_default", "/nested2/items/5", ITEM)
 put("nested2_bad_tags", "/nested2/items/5", dict(ITEM, tags="rock"))

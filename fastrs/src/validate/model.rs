@@ -711,6 +711,11 @@ pub fn field_schema(
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
     let num = |b: Bound| b.to_json();
     let obj = schema.ensure_object();
+    // A list of anything (`Vec<Value>`, Pydantic's `list`): schemars writes
+    // `items: true`, Pydantic `items: {}`.
+    if obj.get("items") == Some(&Value::Bool(true)) {
+        obj.insert("items".to_owned(), Value::Object(Map::new()));
+    }
     let bare_ref = obj.len() == 1 && obj.contains_key("$ref");
     let numeric = [
         ("exclusiveMinimum", constraints.gt),
