@@ -3,9 +3,10 @@
 //! `tests/fastapi_unions/app.py` holds a generic `Page[Item]` (as a body and
 //! as a response), a discriminated union (`Union[Cat, Dog]` with
 //! `Field(discriminator="pet_type")`, inside a model and as the whole body),
-//! three smart-mode unions (`Union[PlaneItem, CarItem]`, `Union[Number,
-//! Text]` where an exact match beats a lax one, and `Union[Page[Item],
-//! Number]` whose errors are located under `Page[Item]`), and FastAPI's tutorial pages
+//! four smart-mode unions (`Union[PlaneItem, CarItem]`, `Union[Number,
+//! Text]` and `Union[IntX, FloatX]` where an exact match beats a lax one,
+//! and `Union[Page[Item], Number]` whose errors are located under
+//! `Page[Item]`), and FastAPI's tutorial pages
 //! "Extra Models" (tutorial003, tutorial004) and "Body - Nested Models"
 //! (tutorial001-009; `HttpUrl` is a `str` on both sides, so 005 is 004). `record.py` saved
 //! FastAPI's answers and document; this is the same app in fastrs, replayed
@@ -152,6 +153,27 @@ enum NumberOrText {
 #[post("/values")]
 async fn create_value(value: NumberOrText) -> NumberOrText {
     value
+}
+
+#[derive(Model)]
+struct IntX {
+    x: i64,
+}
+
+#[derive(Model)]
+struct FloatX {
+    x: f64,
+}
+
+#[derive(Model)]
+enum IntOrFloat {
+    Int(IntX),
+    Float(FloatX),
+}
+
+#[post("/numbers")]
+async fn create_number(number: IntOrFloat) -> IntOrFloat {
+    number
 }
 
 #[derive(Model)]
@@ -323,6 +345,7 @@ fn app() -> App {
         .route(create_pet)
         .route(create_vehicle)
         .route(create_value)
+        .route(create_number)
         .route(create_paged)
         .route(read_item_extra3)
         .route(read_items_extra4)

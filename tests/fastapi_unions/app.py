@@ -96,6 +96,19 @@ async def create_value(value: Union[Number, Text]) -> Union[Number, Text]:
     return value
 
 
+class IntX(BaseModel):
+    x: int
+
+
+class FloatX(BaseModel):
+    x: float
+
+
+@app.post("/numbers")
+async def create_number(number: Union[IntX, FloatX]) -> Union[IntX, FloatX]:
+    return number
+
+
 @app.post("/paged")
 async def create_paged(body: Union[Page[Item], Number]) -> Union[Page[Item], Number]:
     return body
