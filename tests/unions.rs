@@ -2,8 +2,8 @@
 //!
 //! `tests/fastapi_unions/app.py` holds a generic `Page[Item]` (as a body and
 //! as a response), a discriminated union (`Union[Cat, Dog]` with
-//! `Field(discriminator="pet_type")`, inside a model and as the whole body),
-//! four smart-mode unions (`Union[PlaneItem, CarItem]`, `Union[Number,
+//! `Field(discriminator="pet_type")`, inside a model, in an `Optional` and a
+//! list, and as the whole body), four smart-mode unions (`Union[PlaneItem, CarItem]`, `Union[Number,
 //! Text]` and `Union[IntX, FloatX]` where an exact match beats a lax one,
 //! and `Union[Page[Item], Number]` whose errors are located under
 //! `Page[Item]`), and FastAPI's tutorial pages
@@ -99,6 +99,18 @@ struct Owner {
 #[post("/owners")]
 async fn create_owner(owner: Owner) -> Owner {
     owner
+}
+
+#[derive(Model)]
+struct Household {
+    favourite: Option<Pet>,
+    #[field(default)]
+    pets: Vec<Pet>,
+}
+
+#[post("/households")]
+async fn create_household(household: Household) -> Household {
+    household
 }
 
 #[post("/pets")]
@@ -342,6 +354,7 @@ fn app() -> App {
         .route(echo_page)
         .route(read_page)
         .route(create_owner)
+        .route(create_household)
         .route(create_pet)
         .route(create_vehicle)
         .route(create_value)

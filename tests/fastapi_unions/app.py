@@ -6,7 +6,7 @@ each tutorial under its own path prefix. tests/unions.rs is the fastrs twin; rec
 
 Differences from the tutorials, to keep one app: `HttpUrl` is `str` here
 (fastrs has no URL type yet)."""
-from typing import Annotated, Dict, Generic, List, Literal, Set, TypeVar, Union
+from typing import Annotated, Dict, Generic, List, Literal, Optional, Set, TypeVar, Union
 
 from fastapi import Body, FastAPI
 from pydantic import BaseModel, Field
@@ -56,6 +56,16 @@ class Owner(BaseModel):
 @app.post("/owners")
 async def create_owner(owner: Owner) -> Owner:
     return owner
+
+
+class Household(BaseModel):
+    favourite: Optional[Union[Cat, Dog]] = Field(None, discriminator="pet_type")
+    pets: List[Annotated[Union[Cat, Dog], Field(discriminator="pet_type")]] = []
+
+
+@app.post("/households")
+async def create_household(household: Household) -> Household:
+    return household
 
 
 @app.post("/pets")

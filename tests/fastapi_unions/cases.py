@@ -54,6 +54,12 @@ post("owner_inside_variant", "/owners", {"pet": {"pet_type": "cat", "meows": "ma
 post("owner_inside_variant_missing", "/owners", {"pet": {"pet_type": "dog"}})
 post("owner_missing_pet", "/owners", {"n": 1})
 
+# tagged unions in an Optional and a list
+post("household_empty", "/households", {})
+post("household_ok", "/households", {"favourite": {"pet_type": "cat", "meows": 1}, "pets": [{"pet_type": "dog", "barks": 1}, {"pet_type": "cat", "meows": 2}]})
+post("household_null", "/households", {"favourite": None})
+post("household_bad", "/households", {"favourite": {"pet_type": "cow"}, "pets": [{"pet_type": "dog"}, {}, 3]})
+
 # tagged union as the whole body
 post("pet_cat", "/pets", {"pet_type": "cat", "meows": 1})
 post("pet_dog", "/pets", {"pet_type": "dog", "barks": 1})
