@@ -17,6 +17,7 @@ mod options;
 mod responses;
 mod route;
 mod signature;
+mod union;
 
 macro_rules! route_attr {
     ($($name:ident),*) => {$(
@@ -57,7 +58,7 @@ mod expand_snapshots {
         let mut out = proc_macro2::TokenStream::new();
         for item in file.items {
             let syn::Item::Fn(mut f) = item else {
-                out.extend(item.into_token_stream());
+                out.extend(expand_derive(item));
                 continue;
             };
             let i = f
@@ -79,6 +80,19 @@ mod expand_snapshots {
         }
         let file = syn::parse2::<syn::File>(out).expect("the expansion parses");
         prettyplease::unparse(&file)
+    }
+
+    /// An item deriving `Model` (the only derive of these files): the item
+    /// as written, then the derive's expansion.
+    fn expand_derive(item: syn::Item) -> proc_macro2::TokenStream {
+        let mut out = item.to_token_stream();
+        let Ok(input) = syn::parse2::<syn::DeriveInput>(out.clone()) else {
+            return out;
+        };
+        if input.attrs.iter().any(|a| a.path().is_ident("derive")) {
+            out.extend(crate::model::expand(input));
+        }
+        out
     }
 
     #[test]

@@ -44,11 +44,7 @@ const VARIANT_OPTIONS: &[&str] = &["alias"];
 
 pub fn expand(input: DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
-    if !input.generics.params.is_empty() {
-        errors.at(
-            &input.generics,
-            "#[derive(Model)] does not support generic types",
-        );
+    if !generics_supported(&input, &mut errors) {
         return errors.into_compile_error();
     }
     let out = match &input.data {
@@ -67,6 +63,9 @@ pub fn expand(input: DeriveInput) -> TokenStream {
                 TokenStream::new()
             }
         },
+        Data::Enum(e) if e.variants.iter().any(|v| !matches!(v.fields, Fields::Unit)) => {
+            crate::union::expand(&input, e, &mut errors)
+        }
         Data::Enum(e) => expand_enum(&input, e, &mut errors),
         Data::Union(_) => {
             errors.at(&input.ident, "#[derive(Model)] does not support unions");
@@ -80,7 +79,76 @@ pub fn expand(input: DeriveInput) -> TokenStream {
     }
 }
 
-fn field_opts(attrs: &[syn::Attribute], allowed: &[&str], errors: &mut Errors) -> FieldOpts {
+/// Generic models are structs with named fields whose parameters are types
+/// (`Page<T>`); anything else generic is an error on the parameter.
+fn generics_supported(input: &DeriveInput, errors: &mut Errors) -> bool {
+    let named = matches!(&input.data, Data::Struct(s) if matches!(s.fields, Fields::Named(_)));
+    let mut ok = true;
+    for p in &input.generics.params {
+        let what = match p {
+            syn::GenericParam::Type(_) if named => continue,
+            syn::GenericParam::Type(_) => {
+                "#[derive(Model)] supports type parameters on structs with named fields only"
+            }
+            syn::GenericParam::Lifetime(_) => {
+                "#[derive(Model)] does not support lifetime parameters: a model owns its data"
+            }
+            syn::GenericParam::Const(_) => "#[derive(Model)] does not support const parameters",
+        };
+        errors.at(p, what);
+        ok = false;
+    }
+    ok
+}
+
+/// The generics of a generic model's impls: each type parameter must be
+/// readable and writable as a model field, and sent between threads as a
+/// handler's values are (`T: FromJson + Dump + Send + Sync + 'static`).
+fn model_generics(input: &DeriveInput) -> syn::Generics {
+    let mut g = input.generics.clone();
+    let params: Vec<syn::Ident> = g.type_params().map(|t| t.ident.clone()).collect();
+    let clause = g.make_where_clause();
+    for t in params {
+        clause
+            .predicates
+            .push(syn::parse_quote!(#t: ::fastrs::FromJson + ::fastrs::model::Dump + ::core::marker::Send + ::core::marker::Sync + 'static));
+    }
+    g
+}
+
+/// The generics of `impl<'de> Deserialize<'de>` for a generic model.
+fn de_generics(g: &syn::Generics) -> syn::Generics {
+    let mut g = g.clone();
+    g.params.insert(0, syn::parse_quote!('de));
+    g
+}
+
+/// The schema name and title of a model: its name, or Pydantic's `Page_Item_`
+/// and `Page[Item]` for a generic one.
+fn schema_names(input: &DeriveInput) -> (TokenStream, TokenStream) {
+    let name_str = input.ident.to_string();
+    let params: Vec<&syn::Ident> = input.generics.type_params().map(|t| &t.ident).collect();
+    if params.is_empty() {
+        return (
+            quote!(::std::borrow::Cow::Borrowed(#name_str)),
+            quote!(#name_str),
+        );
+    }
+    let names = quote!(::fastrs::model::generic_name(
+        #name_str,
+        &[#(<#params as ::fastrs::schemars::JsonSchema>::schema_name()),*],
+    ));
+    (
+        quote!(::std::borrow::Cow::Owned(#names.0)),
+        quote!(#names.1),
+    )
+}
+
+pub(crate) fn field_opts(
+    attrs: &[syn::Attribute],
+    allowed: &[&str],
+    errors: &mut Errors,
+) -> FieldOpts {
     let mut opts = Vec::new();
     for a in attrs.iter().filter(|a| a.path().is_ident("field")) {
         match &a.meta {
@@ -167,7 +235,7 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
         .serialization_alias
         .as_ref()
         .map_or_else(|| base.clone(), LitStr::value);
-    let upper = ident.to_string().to_uppercase();
+    let upper = ident.to_string().trim_start_matches("r#").to_uppercase();
     let c = format_ident!("__C_{}", upper);
     let pat = format_ident!("__PATTERN_{}", upper);
     let pattern_static = opts.pattern_static(&pat);
@@ -264,14 +332,14 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
         }
     });
     parts.schema_props.push(quote! {
-        __props.insert(::std::string::String::from(#name), #schema_fn(__g).to_value());
+        __props.insert(::std::string::String::from(#name), Self::#schema_fn(__g).to_value());
     });
     parts.model_fields.push(quote! {
         ::fastrs::model::ModelField {
             name: #read,
             is_list: <#ty as ::fastrs::FromJson>::IS_LIST,
             required: #required,
-            schema: #schema_fn,
+            schema: Self::#schema_fn,
         }
     });
     parts.read_names.push(read);
@@ -310,7 +378,24 @@ fn expand_struct(
         model_fields,
         extra,
     } = parts;
-    let param_model = param_model(name);
+    let param_model = param_model(name, input);
+    let generics = model_generics(input);
+    let (impl_g, ty_g, where_c) = generics.split_for_impl();
+    let de_g = de_generics(&generics);
+    let (de_impl_g, _, _) = de_g.split_for_impl();
+    let shadow_g = ty_g.as_turbofish();
+    let (schema_name, title) = schema_names(input);
+    // A generic model's name in a union's error locations: `Page[Item]`.
+    let model_title = (!input.generics.params.is_empty()).then(|| {
+        quote! {
+            fn title() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Owned(#title)
+            }
+        }
+    });
+    // serde would ask `T: Default` of a generic field with `default`; the
+    // shadow's own where clause says what it needs.
+    let shadow_bound = (!input.generics.params.is_empty()).then(|| quote!(#[serde(bound = "")]));
     let model_doc = match crate::options::doc_comment(&input.attrs) {
         Some(d) => {
             quote!(__schema.insert(::std::string::String::from("description"), ::fastrs::serde_json::Value::from(#d));)
@@ -395,20 +480,21 @@ fn expand_struct(
             #[derive(::fastrs::serde::Deserialize)]
             #[serde(crate = "::fastrs::serde")]
             #deny_unknown
-            struct __FastrsShadow {
+            #shadow_bound
+            struct __FastrsShadow #impl_g #where_c {
                 #(#shadow_fields)*
             }
 
-            impl<'de> ::fastrs::serde::Deserialize<'de> for #name {
+            impl #de_impl_g ::fastrs::serde::Deserialize<'de> for #name #ty_g #where_c {
                 fn deserialize<__D: ::fastrs::serde::Deserializer<'de>>(
                     __d: __D,
                 ) -> ::core::result::Result<Self, __D::Error> {
-                    let __s = <__FastrsShadow as ::fastrs::serde::Deserialize>::deserialize(::fastrs::model::ObjectOnly(__d))?;
+                    let __s = <__FastrsShadow #shadow_g as ::fastrs::serde::Deserialize>::deserialize(::fastrs::model::ObjectOnly(__d))?;
                     #fast_result
                 }
             }
 
-            impl ::fastrs::FromJson for #name {
+            impl #impl_g ::fastrs::FromJson for #name #ty_g #where_c {
                 const IS_MODEL: bool = true;
                 fn deserialize_lax<'de, __D: ::fastrs::serde::Deserializer<'de>>(
                     __d: __D,
@@ -427,13 +513,13 @@ fn expand_struct(
                 }
             }
 
-            impl ::fastrs::Check for #name {
+            impl #impl_g ::fastrs::Check for #name #ty_g #where_c {
                 fn check(&self, _: &::fastrs::Constraints) -> ::core::result::Result<(), ::fastrs::Invalid> {
                     ::core::result::Result::Ok(())
                 }
             }
 
-            impl ::fastrs::serde::Serialize for #name {
+            impl #impl_g ::fastrs::serde::Serialize for #name #ty_g #where_c {
                 fn serialize<__S: ::fastrs::serde::Serializer>(
                     &self,
                     __s: __S,
@@ -442,11 +528,13 @@ fn expand_struct(
                 }
             }
 
-            #(#schema_fns)*
+            impl #impl_g #name #ty_g #where_c {
+                #(#schema_fns)*
+            }
 
-            impl ::fastrs::schemars::JsonSchema for #name {
+            impl #impl_g ::fastrs::schemars::JsonSchema for #name #ty_g #where_c {
                 fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                    ::std::borrow::Cow::Borrowed(#name_str)
+                    #schema_name
                 }
                 fn json_schema(__g: &mut ::fastrs::schemars::SchemaGenerator) -> ::fastrs::schemars::Schema {
                     let mut __props = ::fastrs::serde_json::Map::new();
@@ -460,7 +548,7 @@ fn expand_struct(
                             ::fastrs::serde_json::json!(__required),
                         );
                     }
-                    __schema.insert(::std::string::String::from("title"), ::fastrs::serde_json::Value::from(#name_str));
+                    __schema.insert(::std::string::String::from("title"), ::fastrs::serde_json::Value::from(#title));
                     __schema.insert(::std::string::String::from("type"), ::fastrs::serde_json::Value::from("object"));
                     #additional
                     #model_examples
@@ -469,20 +557,21 @@ fn expand_struct(
                 }
             }
 
-            impl ::fastrs::Model for #name {
+            impl #impl_g ::fastrs::Model for #name #ty_g #where_c {
                 const FIELDS: &'static [::fastrs::model::ModelField] = &[#(#model_fields),*];
                 #extra_const
+                #model_title
             }
 
-            impl ::fastrs::model::Dump for #name {}
+            impl #impl_g ::fastrs::model::Dump for #name #ty_g #where_c {}
 
-            impl ::fastrs::extract::Param for #name {
+            impl #impl_g ::fastrs::extract::Param for #name #ty_g #where_c {
                 type Source = ::fastrs::extract::Body;
             }
 
             #param_model
 
-            impl ::fastrs::IntoResponse for #name {
+            impl #impl_g ::fastrs::IntoResponse for #name #ty_g #where_c {
                 fn into_response(self) -> ::fastrs::Response {
                     ::fastrs::response::json_response(::fastrs::http::StatusCode::OK, &self)
                 }
@@ -499,9 +588,11 @@ fn expand_struct(
 /// A struct model is also a parameter model (`#[query] filter: Filter`):
 /// a `ParamValue` impl that hands reading and documenting to the runtime,
 /// which reads the fields from `Model::FIELDS`.
-fn param_model(name: &syn::Ident) -> TokenStream {
+fn param_model(name: &syn::Ident, input: &DeriveInput) -> TokenStream {
+    let generics = model_generics(input);
+    let (impl_g, ty_g, where_c) = generics.split_for_impl();
     quote! {
-        impl ::fastrs::extract::ParamValue for #name {
+        impl #impl_g ::fastrs::extract::ParamValue for #name #ty_g #where_c {
             const REQUIRED: bool = true;
             fn from_values(
                 __values: &::fastrs::extract::RawValues<'_>,

@@ -1,6 +1,6 @@
 //! The model-level options of `#[derive(Model)]`, `#[model(…)]`, parsed in
 //! one place: `extra`, `rename_all`, `examples`, `validator` (structs) and
-//! `rename_all`, `literal` (enums). Each shape lists the options it accepts;
+//! `rename_all`, `literal` (enums), `tag`, `rename_all` (unions). Each shape lists the options it accepts;
 //! any other, or one given twice, is an error on its name.
 
 use proc_macro2::{Span, TokenStream};
@@ -13,6 +13,8 @@ use crate::options::{parse_opts, Opt};
 pub const STRUCT_OPTIONS: &[&str] = &["extra", "rename_all", "examples", "validator"];
 /// The options a unit-only enum accepts.
 pub const ENUM_OPTIONS: &[&str] = &["rename_all", "literal"];
+/// The options an enum of models (a union) accepts.
+pub const UNION_OPTIONS: &[&str] = &["tag", "rename_all"];
 
 /// The rename rules of `rename_all`, serde's names.
 const RULES: &[&str] = &[
@@ -51,6 +53,9 @@ pub struct ModelOpts {
     pub validator: Option<syn::Path>,
     /// `literal`: an enum documented and reported as Pydantic's `Literal[…]`.
     pub literal: bool,
+    /// `tag = "pet_type"`: a union's discriminator (Pydantic's
+    /// `Field(discriminator="pet_type")`).
+    pub tag: Option<syn::LitStr>,
 }
 
 impl ModelOpts {
@@ -141,6 +146,9 @@ impl ModelOpts {
                     ),
                     None => errors.at(&name, "`validator` needs a value: `validator = path::to_fn`"),
                 },
+                "tag" => {
+                    out.tag = str_value(errors, "the key that names the variant: `tag = \"type\"`")
+                }
                 "literal" => match value {
                     None => out.literal = true,
                     Some(v) => errors.at(v, "`literal` takes no value: `#[model(literal)]`"),

@@ -65,7 +65,7 @@ pub use middleware::{cors, gzip, trusted_host};
 #[doc(no_inline)]
 pub use openapi::docs;
 #[doc(no_inline)]
-pub use validate::{constraints, email, json_error, lax, model, types, validation};
+pub use validate::{constraints, email, json_error, lax, model, types, union, validation};
 
 pub use app::{App, AppService, Handling};
 pub use body::Body;

@@ -87,9 +87,14 @@ pub fn rename_refs(v: &mut Value, split: &BTreeSet<String>, suffix: &str) {
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
                 match x {
-                    Value::String(r) if k == "$ref" => {
-                        if let Some(n) = r.strip_prefix(PREFIX).filter(|n| split.contains(*n)) {
-                            *r = format!("{PREFIX}{n}{suffix}");
+                    Value::String(r) if k == "$ref" => rename_ref(r, split, suffix),
+                    // A discriminated union's `discriminator.mapping`: tag → reference.
+                    Value::Object(mapping) if k == "mapping" => {
+                        for r in mapping.values_mut() {
+                            match r {
+                                Value::String(r) => rename_ref(r, split, suffix),
+                                other => rename_refs(other, split, suffix),
+                            }
                         }
                     }
                     _ => rename_refs(x, split, suffix),
@@ -98,6 +103,12 @@ pub fn rename_refs(v: &mut Value, split: &BTreeSet<String>, suffix: &str) {
         }
         Value::Array(a) => a.iter_mut().for_each(|x| rename_refs(x, split, suffix)),
         _ => {}
+    }
+}
+
+fn rename_ref(r: &mut String, split: &BTreeSet<String>, suffix: &str) {
+    if let Some(n) = r.strip_prefix(PREFIX).filter(|n| split.contains(*n)) {
+        *r = format!("{PREFIX}{n}{suffix}");
     }
 }
 
@@ -145,5 +156,25 @@ mod tests {
         let mut body = json!({"schema": {"$ref": "#/components/schemas/Holder"}});
         rename_refs(&mut body, &m.split, "-Input");
         assert_eq!(body["schema"]["$ref"], "#/components/schemas/Holder-Input");
+    }
+
+    #[test]
+    fn a_discriminator_mapping_follows_the_split() {
+        let split: BTreeSet<String> = ["Cat".to_owned()].into();
+        let mut union = json!({
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {"propertyName": "pet_type", "mapping": {
+                "cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"}},
+        });
+        rename_refs(&mut union, &split, "-Input");
+        assert_eq!(union["oneOf"][0]["$ref"], "#/components/schemas/Cat-Input");
+        assert_eq!(
+            union["discriminator"]["mapping"]["cat"],
+            "#/components/schemas/Cat-Input"
+        );
+        assert_eq!(
+            union["discriminator"]["mapping"]["dog"],
+            "#/components/schemas/Dog"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Everything that turns raw input into typed values or reports why it
 //! cannot: the lax conversions (`lax`), constraints (`constraints`), models
-//! (`model`), the value types (`types`: email, dates, uuid, decimal,
+//! (`model`), unions of models (`union`), the value types (`types`: email, dates, uuid, decimal,
 //! collections…), and the error list with its 422 body (`validation`), plus
 //! the ports of Python's `json` errors and email-validator that keep the
 //! messages identical. Nothing here knows about requests: `extract` uses it.
@@ -13,4 +13,5 @@ pub mod json_error;
 pub mod lax;
 pub mod model;
 pub mod types;
+pub mod union;
 pub mod validation;

@@ -16,9 +16,12 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 
 /// A request or response model: see [`derive@crate::Model`].
 ///
-/// `#[derive(Model)]` takes three shapes:
+/// `#[derive(Model)]` takes four shapes:
 ///
-/// * a struct with named fields: Pydantic's `BaseModel`;
+/// * a struct with named fields: Pydantic's `BaseModel`, generic or not
+///   (see [Generic models and unions](#generic-models-and-unions));
+/// * an enum whose variants each wrap one model: a union, tagged or not
+///   (same section);
 /// * an enum of unit variants: a string enum (`class Color(str, Enum)`);
 /// * a struct with exactly one unnamed field, a *newtype*: Pydantic's
 ///   `RootModel[T]`. It is transparent: it reads, checks, reports errors
@@ -203,6 +206,105 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 /// assert!(doc["components"]["schemas"]["Event-Output"]["properties"]["orderedBy"].is_object());
 /// assert_eq!(doc["components"]["schemas"]["Tagged"]["additionalProperties"], true);
 /// ```
+///
+/// # Generic models and unions
+///
+/// A struct with named fields may have type parameters (Pydantic's
+/// `class Page(BaseModel, Generic[T])`): `Page<Item>` is documented as
+/// Pydantic names `Page[Item]`, component `Page_Item_` with the title
+/// `Page[Item]` ([`generic_name`]). Each parameter must be a model field type
+/// (`T: FromJson + Dump + Send + Sync + 'static`, added by the derive).
+/// Lifetime and const parameters are refused.
+///
+/// An enum whose variants each wrap one model is a union (see
+/// [`crate::union`]):
+///
+/// * `#[model(tag = "pet_type")]`: a discriminated union, Pydantic's
+///   `Union[Cat, Dog] = Field(discriminator="pet_type")`. Each variant's tag
+///   is its name under the enum's `rename_all` (as written without one), or
+///   its `#[field(alias = "cat")]`. As in Pydantic, each variant's model
+///   declares the tag field itself, as a one-value `#[model(literal)]` enum:
+///   that is what validates, writes and documents it (`"const": "cat"`). The
+///   union reads the tag to pick the model: `union_tag_not_found` without it,
+///   `union_tag_invalid` for another value, errors inside the model located
+///   under the tag (`["body", "pet", "cat", "meows"]`). Documented inline
+///   (as Pydantic documents a `Union`, no component of its own) as `oneOf`
+///   the variants with a `discriminator`.
+/// * without `tag`: Pydantic's smart mode, `Union[PlaneItem, CarItem]`. Every
+///   variant is tried; the one using most of the input's keys wins, then the
+///   one that needed no lax coercion, then the first. When none validates,
+///   each variant's errors are reported under its model's name
+///   (`["body", "PlaneItem", "size"]`). Documented inline as `anyOf`.
+///
+/// A union is written as its variant's model. Unit variants belong in a
+/// string enum; a variant wraps exactly one model (`Cat(Cat)`).
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::serde_json::json;
+///
+/// #[derive(Model)]
+/// struct Item { name: String }
+///
+/// #[derive(Model)]
+/// struct Page<T> { items: Vec<T>, total: i64 }
+///
+/// #[derive(Model)]
+/// #[model(literal, rename_all = "lowercase")]
+/// enum CatTag { Cat }
+/// #[derive(Model)]
+/// #[model(literal, rename_all = "lowercase")]
+/// enum DogTag { Dog }
+///
+/// #[derive(Model)]
+/// struct Cat { pet_type: CatTag, meows: i64 }
+/// #[derive(Model)]
+/// struct Dog { pet_type: DogTag, barks: f64 }
+///
+/// #[derive(Model)]
+/// #[model(tag = "pet_type", rename_all = "lowercase")]
+/// enum Pet { Cat(Cat), Dog(Dog) }
+///
+/// #[derive(Model)]
+/// struct Number { x: i64 }
+/// #[derive(Model)]
+/// struct Text { x: String }
+///
+/// #[derive(Model)]
+/// enum NumberOrText { Number(Number), Text(Text) }
+///
+/// #[post("/pages")]
+/// async fn pages(page: Page<Item>) -> Page<Item> { page }
+///
+/// #[post("/pets")]
+/// async fn pets(pet: Pet) -> Pet { pet }
+///
+/// #[post("/values")]
+/// async fn values(value: NumberOrText) -> NumberOrText { value }
+///
+/// let client = TestClient::new(App::new().route(pages).route(pets).route(values));
+/// let page = json!({"items": [{"name": "a"}], "total": 1});
+/// assert_eq!(client.post("/pages").json(&page).send().json(), page);
+///
+/// let dog = client.post("/pets").json(&json!({"pet_type": "dog", "barks": "2"})).send();
+/// assert_eq!(dog.json(), json!({"pet_type": "dog", "barks": 2.0}));
+/// let fish = client.post("/pets").json(&json!({"pet_type": "fish"})).send();
+/// assert_eq!(fish.json()["detail"][0]["type"], "union_tag_invalid");
+/// let bad = client.post("/pets").json(&json!({"pet_type": "cat", "meows": "many"})).send();
+/// assert_eq!(bad.json()["detail"][0]["loc"], json!(["body", "cat", "meows"]));
+///
+/// // `"5"` is a `String` as given, an `i64` only by coercion: Text wins.
+/// assert_eq!(client.post("/values").json(&json!({"x": "5"})).send().json(), json!({"x": "5"}));
+/// assert_eq!(client.post("/values").json(&json!({"x": 5})).send().json(), json!({"x": 5}));
+/// let none = client.post("/values").json(&json!({})).send().json();
+/// assert_eq!(none["detail"][0]["loc"], json!(["body", "Number", "x"]));
+/// assert_eq!(none["detail"][1]["loc"], json!(["body", "Text", "x"]));
+///
+/// let doc = client.get("/openapi.json").send().json();
+/// assert_eq!(doc["components"]["schemas"]["Page_Item_"]["title"], "Page[Item]");
+/// let body = &doc["paths"]["/pets"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+/// assert_eq!(body["discriminator"]["mapping"]["dog"], "#/components/schemas/Dog");
+/// ```
 pub trait Model: FromJson + Serialize + schemars::JsonSchema {
     /// The fields, in declaration order, as they are read (a struct's; empty
     /// for a newtype). What a parameter model (query, header or cookie
@@ -211,6 +313,13 @@ pub trait Model: FromJson + Serialize + schemars::JsonSchema {
     /// What the model does with keys that are not fields
     /// (`#[model(extra = "…")]`).
     const EXTRA: Extra = Extra::Ignore;
+
+    /// The model's name as Pydantic shows it, where a union of models locates
+    /// a variant's errors (`["body", "Page[Item]", "items"]`): its schema
+    /// name, or the title of a generic model.
+    fn title() -> std::borrow::Cow<'static, str> {
+        <Self as schemars::JsonSchema>::schema_name()
+    }
 }
 
 /// Pydantic's `model_config["extra"]`: what a model does with a key that is
@@ -602,6 +711,11 @@ pub fn field_schema(
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
     let num = |b: Bound| b.to_json();
     let obj = schema.ensure_object();
+    // A list of anything (`Vec<Value>`, Pydantic's `list`): schemars writes
+    // `items: true`, Pydantic `items: {}`.
+    if obj.get("items") == Some(&Value::Bool(true)) {
+        obj.insert("items".to_owned(), Value::Object(Map::new()));
+    }
     let bare_ref = obj.len() == 1 && obj.contains_key("$ref");
     let numeric = [
         ("exclusiveMinimum", constraints.gt),
@@ -682,5 +796,49 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
         tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// The component name and title of a generic model, as Pydantic names
+/// `Page[Item]`: the title is `Page[Item]`, the component `Page_Item_`
+/// (FastAPI replaces what is not a letter, digit, `.`, `-` or `_` by `_`).
+/// `args` are the type arguments' schema names; the runtime's scalars take
+/// Python's names (`int`, `float`, `str`, `bool`, `list[…]`).
+///
+/// ```
+/// let (component, title) = fastrs::model::generic_name("Page", &["Item".into(), "int64".into()]);
+/// assert_eq!((component.as_str(), title.as_str()), ("Page_Item__int_", "Page[Item, int]"));
+/// ```
+pub fn generic_name(base: &str, args: &[std::borrow::Cow<'static, str>]) -> (String, String) {
+    let args: Vec<String> = args.iter().map(|a| python_type_name(a)).collect();
+    let title = format!("{base}[{}]", args.join(", "));
+    let component = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (component, title)
+}
+
+/// Python's name of a type from its schemars schema name.
+fn python_type_name(schema_name: &str) -> String {
+    if let Some(item) = schema_name.strip_prefix("Array_of_") {
+        return format!("list[{}]", python_type_name(item));
+    }
+    if let Some(item) = schema_name.strip_prefix("Nullable_") {
+        return format!("Optional[{}]", python_type_name(item));
+    }
+    match schema_name {
+        "int8" | "int16" | "int32" | "int64" | "int128" | "uint8" | "uint16" | "uint32"
+        | "uint64" | "uint128" | "int" | "uint" => "int".to_owned(),
+        "float" | "double" => "float".to_owned(),
+        "String" | "string" | "str" => "str".to_owned(),
+        "boolean" | "bool" => "bool".to_owned(),
+        other => other.to_owned(),
     }
 }

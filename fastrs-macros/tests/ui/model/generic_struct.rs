@@ -1,8 +1,16 @@
 use fastrs::prelude::*;
 
 #[derive(Model)]
-struct Page<T> {
-    items: Vec<T>,
+struct Named<'a> {
+    name: &'a str,
+}
+
+#[derive(Model)]
+struct Wrapper<T>(T);
+
+#[derive(Model)]
+struct Sized<const N: usize> {
+    n: i64,
 }
 
 fn main() {}
