@@ -21,11 +21,12 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="results/$stamp"
 mkdir -p "$out"
 db=$(mktemp -d)
-DATABASE_URL="sqlite://$db/shop.db" APP_API_KEY=$API_KEY SECRET_KEY=schemathesis-secret \
+DATABASE_URL="sqlite://$db/shop.db" APP_API_KEY=$API_KEY SECRET_KEY=schemathesis-secret-key-of-32-bytes-or-more \
     HOST=127.0.0.1 PORT=$PORT "$ROOT/target/release/shop" >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$db"' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/" || { echo "the shop did not start:" >&2; cat "$out/server.log" >&2; exit 1; }
 curl -sf -o /dev/null -X POST "http://127.0.0.1:$PORT/users" -H 'content-type: application/json' \
     -d '{"name":"Schema Thesis","email":"st@example.com","age":30,"password":"password123"}'
 token=$(curl -sf -X POST "http://127.0.0.1:$PORT/auth/token" \
