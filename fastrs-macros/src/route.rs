@@ -28,6 +28,8 @@ const ROUTE_OPTIONS: &[&str] = &[
     "response_model",
     "responses",
     "name",
+    "operation_id",
+    "generate_unique_id_function",
 ];
 struct RouteArgs {
     path: LitStr,
@@ -40,6 +42,8 @@ struct RouteArgs {
     response_model: Option<Type>,
     responses: Vec<(syn::LitInt, Type, Option<LitStr>)>,
     name: Option<LitStr>,
+    operation_id: Option<LitStr>,
+    generate_unique_id: Option<syn::Path>,
 }
 
 fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
@@ -134,6 +138,8 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
         response_model: None,
         responses: Vec::new(),
         name: None,
+        operation_id: None,
+        generate_unique_id: None,
     };
     for (code, ty, d) in responses {
         match code.base10_parse::<u16>() {
@@ -186,6 +192,14 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
             },
             "summary" => args.summary = str_value(errors),
             "name" => args.name = str_value(errors),
+            "operation_id" => args.operation_id = str_value(errors),
+            "generate_unique_id_function" => match &value {
+                Some(Expr::Path(p)) => args.generate_unique_id = Some(p.path.clone()),
+                _ => errors.at(
+                    &name,
+                    "`generate_unique_id_function` takes a function: `generate_unique_id_function = my_ids`",
+                ),
+            },
             "description" => args.description = str_value(errors),
             "deprecated" | "include_in_schema" => {
                 let v = match &value {
@@ -364,6 +378,10 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
     };
     let tags = &args.tags;
     let summary = args.summary.map(|s| quote!(.summary(#s)));
+    let operation_id = args.operation_id.map(|s| quote!(.operation_id(#s)));
+    let generate_unique_id = args
+        .generate_unique_id
+        .map(|f| quote!(.generate_unique_id(#f)));
     let description = args
         .description
         .map(|d| d.value())
@@ -423,6 +441,8 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
                 .status(__STATUS)
                 #(.tag(#tags))*
                 #summary
+                #operation_id
+                #generate_unique_id
                 #description
                 .deprecated(#deprecated)
                 .include_in_schema(#include)

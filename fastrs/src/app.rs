@@ -71,6 +71,7 @@ pub(crate) struct Meta {
     pub(crate) docs_url: Option<String>,
     pub(crate) redoc_url: Option<String>,
     pub(crate) docs_assets: crate::docs::DocsAssets,
+    pub(crate) generate_unique_id: Option<crate::routing::GenerateUniqueId>,
 }
 
 impl Default for Meta {
@@ -85,6 +86,7 @@ impl Default for Meta {
             docs_url: Some("/docs".into()),
             redoc_url: Some("/redoc".into()),
             docs_assets: crate::docs::DocsAssets::Embedded,
+            generate_unique_id: None,
         }
     }
 }
@@ -201,6 +203,35 @@ impl App {
     /// binary (default, works offline) or a CDN.
     pub fn docs_assets(mut self, assets: crate::docs::DocsAssets) -> Self {
         self.meta.docs_assets = assets;
+        self
+    }
+
+    /// Sets the function that generates the operation id of every route
+    /// without an `operation_id` (FastAPI's `generate_unique_id_function`);
+    /// a router's or a route's own generator wins. The id also names the
+    /// route's `Body_<id>` and `Response_<id>` schemas. Two operations with
+    /// one id are warned about when the document is built, as FastAPI
+    /// does: `Duplicate Operation ID <id> for function <name>`.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    ///
+    /// fn tag_and_name(route: &fastrs::Route) -> String {
+    ///     format!("{}-{}", route.operation().tags[0], route.operation().name)
+    /// }
+    ///
+    /// #[get("/items/", tags = ["items"])]
+    /// async fn get_items() -> Json<Vec<String>> { Json(vec![]) }
+    ///
+    /// #[get("/users/", tags = ["users"], operation_id = "list_users")]
+    /// async fn get_users() -> Json<Vec<String>> { Json(vec![]) }
+    ///
+    /// let doc = App::new().generate_unique_id(tag_and_name).route(get_items).route(get_users).openapi();
+    /// assert_eq!(doc["paths"]["/items/"]["get"]["operationId"], "items-get_items");
+    /// assert_eq!(doc["paths"]["/users/"]["get"]["operationId"], "list_users");
+    /// ```
+    pub fn generate_unique_id(mut self, f: crate::routing::GenerateUniqueId) -> Self {
+        self.meta.generate_unique_id = Some(f);
         self
     }
 
