@@ -1,6 +1,8 @@
 //! The route and request/response details of issue 18, compared with
 //! FastAPI: operation ids (`operation_id = "…"`, an app's, a router's and a
-//! route's id generator, the duplicate-id warning).
+//! route's id generator, the duplicate-id warning); cookies written as
+//! Starlette writes them, every option of `set_cookie` and `delete_cookie`,
+//! on every response type.
 //!
 //! `tests/fastapi_request_response/` holds FastAPI's apps (`app_ids.py`, …)
 //! and `record.py`, which saved their answers with every header, their
@@ -222,4 +224,179 @@ fn duplicate_operation_ids_warned_as_fastapi() {
         let _client = TestClient::new(ids::app());
     });
     assert_eq!(*seen.lock().unwrap(), theirs);
+}
+
+// ---- app.py: cookies ----
+
+mod cookies {
+    use super::*;
+    use fastrs::chrono::{TimeZone, Utc};
+    use fastrs::response::{delete_cookie, set_cookie, Redirect, Streaming};
+    use fastrs::set_cookie::{SameSite, SetCookie};
+
+    fn cookie_response(c: SetCookie) -> Response {
+        let mut r = Json(json!({"ok": true})).into_response();
+        set_cookie(&mut r, &c);
+        r
+    }
+
+    #[get("/cookies/default")]
+    async fn cookie_default() -> Response {
+        cookie_response(SetCookie::new("session", "abc"))
+    }
+
+    #[get("/cookies/empty")]
+    async fn cookie_empty() -> Response {
+        cookie_response(SetCookie::new("session", ""))
+    }
+
+    #[get("/cookies/all")]
+    async fn cookie_all() -> Response {
+        cookie_response(
+            SetCookie::new("session", "abc")
+                .max_age(3600)
+                .expires(Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap())
+                .path("/sub")
+                .domain("example.com")
+                .secure(true)
+                .httponly(true)
+                .samesite(Some(SameSite::Strict)),
+        )
+    }
+
+    #[get("/cookies/expires-text")]
+    async fn cookie_expires_text() -> Response {
+        cookie_response(SetCookie::new("session", "abc").expires("Wed, 21 Oct 2015 07:28:00 GMT"))
+    }
+
+    #[get("/cookies/expires-in")]
+    async fn cookie_expires_in() -> Response {
+        cookie_response(SetCookie::new("session", "abc").expires(3600))
+    }
+
+    #[get("/cookies/no-path-no-samesite")]
+    async fn cookie_bare() -> Response {
+        cookie_response(SetCookie::new("session", "abc").path(None).samesite(None))
+    }
+
+    #[get("/cookies/none-secure")]
+    async fn cookie_none_secure() -> Response {
+        cookie_response(
+            SetCookie::new("session", "abc")
+                .samesite(Some(SameSite::None))
+                .secure(true),
+        )
+    }
+
+    #[get("/cookies/max-age-zero")]
+    async fn cookie_max_age_zero() -> Response {
+        cookie_response(SetCookie::new("session", "abc").max_age(0))
+    }
+
+    #[get("/cookies/quoted")]
+    async fn cookie_quoted() -> Response {
+        let mut r = Json(json!({"ok": true})).into_response();
+        set_cookie(&mut r, &SetCookie::new("space", "hello world"));
+        set_cookie(&mut r, &SetCookie::new("semi", "a;b,c"));
+        set_cookie(&mut r, &SetCookie::new("quote", "say \"hi\" \\o/"));
+        set_cookie(&mut r, &SetCookie::new("latin", "caf\u{e9}"));
+        r
+    }
+
+    #[get("/cookies/delete")]
+    async fn cookie_delete() -> Response {
+        let mut r = Json(json!({"ok": true})).into_response();
+        delete_cookie(&mut r, "session");
+        r
+    }
+
+    #[get("/cookies/delete-options")]
+    async fn cookie_delete_options() -> Response {
+        cookie_response(
+            SetCookie::delete("session")
+                .path("/sub")
+                .domain("example.com")
+                .secure(true)
+                .httponly(true)
+                .samesite(Some(SameSite::None)),
+        )
+    }
+
+    #[get("/cookies/html")]
+    async fn cookie_html() -> Response {
+        let mut r = Html("<h1>hi</h1>").into_response();
+        set_cookie(&mut r, &SetCookie::new("kind", "html"));
+        r
+    }
+
+    #[get("/cookies/text")]
+    async fn cookie_text() -> Response {
+        let mut r = PlainText("hi").into_response();
+        set_cookie(&mut r, &SetCookie::new("kind", "text").httponly(true));
+        r
+    }
+
+    #[get("/cookies/redirect")]
+    async fn cookie_redirect() -> Response {
+        let mut r = Redirect::to("/cookies/default").into_response();
+        set_cookie(&mut r, &SetCookie::new("kind", "redirect"));
+        r
+    }
+
+    #[get("/cookies/stream")]
+    async fn cookie_stream() -> Response {
+        let chunks = ["{\"a\":1}\n", "{\"b\":2}\n"]
+            .map(|c| Ok::<_, std::io::Error>(bytes::Bytes::from_static(c.as_bytes())));
+        let mut r = Streaming::new(futures_util::stream::iter(chunks))
+            .content_type("application/x-ndjson")
+            .into_response();
+        set_cookie(&mut r, &SetCookie::new("kind", "stream"));
+        r
+    }
+
+    #[get("/cookies/empty-response")]
+    async fn cookie_empty_response() -> Response {
+        let mut r = NoContent.into_response();
+        set_cookie(&mut r, &SetCookie::new("kind", "empty"));
+        delete_cookie(&mut r, "old");
+        r
+    }
+
+    pub fn routes(app: App) -> App {
+        app.route(cookie_default)
+            .route(cookie_empty)
+            .route(cookie_all)
+            .route(cookie_expires_text)
+            .route(cookie_expires_in)
+            .route(cookie_bare)
+            .route(cookie_none_secure)
+            .route(cookie_max_age_zero)
+            .route(cookie_quoted)
+            .route(cookie_delete)
+            .route(cookie_delete_options)
+            .route(cookie_html)
+            .route(cookie_text)
+            .route(cookie_redirect)
+            .route(cookie_stream)
+            .route(cookie_empty_response)
+    }
+}
+
+fn app() -> App {
+    cookies::routes(App::new().title("Request and response"))
+}
+
+#[test]
+fn answers_equal_fastapi() {
+    let client = TestClient::new(app());
+    let cases = replay::cases(include_str!("fastapi_request_response/app.recorded.json"));
+    assert_no_differences(replay_headers::differences(&client, &cases));
+}
+
+#[test]
+fn document_equals_fastapi() {
+    let theirs: Value =
+        fastrs::serde_json::from_str(include_str!("fastapi_request_response/app.openapi.json"))
+            .unwrap();
+    assert_no_differences(replay::openapi_differences(&app().openapi(), &theirs));
 }

@@ -53,6 +53,7 @@ pub mod openapi;
 pub mod response;
 pub mod routing;
 pub mod server;
+pub mod set_cookie;
 pub mod testclient;
 pub mod validate;
 

@@ -11,8 +11,11 @@ Usage: python3 tests/fastapi_request_response/record.py   (deterministic)
 import importlib
 import json
 import os
+import re
 import sys
 import warnings
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from importlib.metadata import version
 
 sys.dont_write_bytecode = True
@@ -23,6 +26,20 @@ warnings.filterwarnings("ignore", message=".*httpx.*")
 from fastapi.testclient import TestClient  # noqa: E402
 
 APPS = [a for a in ["app_ids", "app"] if os.path.exists(os.path.join(HERE, a + ".py"))]
+
+
+DATE = re.compile(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
+
+
+def relative_dates(value):
+    """A date within a day of now (delete_cookie's `expires`, an `expires` in
+    seconds) becomes `<now+N>`, N in seconds, for the replay to check against
+    its own clock."""
+    def sub(m):
+        when = parsedate_to_datetime(m.group(0))
+        delta = round((when - datetime.now(timezone.utc)).total_seconds())
+        return f"<now+{delta}>" if abs(delta) < 86400 else m.group(0)
+    return DATE.sub(sub, value)
 
 
 def record(module_name):
@@ -40,13 +57,16 @@ def record(module_name):
                 parsed, text = json.loads(resp.content), None
             except ValueError:
                 parsed, text = None, resp.content.decode("utf-8", errors="replace")
+            headers_out = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in resp.headers.raw]
+            for pair in headers_out:
+                pair[1] = relative_dates(pair[1])
             out.append({
                 "name": name,
                 "request": {"method": method, "path": path, "headers": headers,
                             "body": None if raw is None else raw.decode("utf-8")},
                 "response": {
                     "status": resp.status_code,
-                    "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in resp.headers.raw],
+                    "headers": headers_out,
                     "json": parsed,
                     "text": text,
                 },

@@ -3,7 +3,9 @@
 //! `[name, value]` pairs Starlette sent) and lists every difference in
 //! status, headers (each name's values in order, e.g. `set-cookie`, byte for
 //! byte) and body. `content-length` is left out: the in-process client
-//! does not compute it (hyper does, from the body, on a socket).
+//! does not compute it (hyper does, from the body, on a socket). A date the
+//! recorder wrote as `<now+N>` (a cookie's `expires` relative to the moment
+//! of the request) is checked against this clock, within 3 seconds.
 
 use fastrs::http::Method;
 use fastrs::serde_json::{self, Value};
@@ -45,7 +47,8 @@ pub fn differences(client: &TestClient, cases: &[Value]) -> Vec<String> {
                 .headers()
                 .get_all(k.as_str())
                 .iter()
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .zip(vs.iter().chain(std::iter::repeat(&String::new())))
+                .map(|(v, want)| relative_date(&String::from_utf8_lossy(v.as_bytes()), want))
                 .collect();
             if &ours != vs {
                 problems.push(format!("header {k}\n    got  {ours:?}\n    want {vs:?}"));
@@ -74,4 +77,30 @@ pub fn differences(client: &TestClient, cases: &[Value]) -> Vec<String> {
         }
     }
     failures
+}
+
+/// `ours` with its date written as `want`'s `<now+N>` when it is within 3
+/// seconds of now + N; else unchanged.
+fn relative_date(ours: &str, want: &str) -> String {
+    let (Some(start), Some(end)) = (want.find("<now+"), want.find('>')) else {
+        return ours.to_owned();
+    };
+    let n: i64 = want[start + 5..end].parse().expect("<now+N>");
+    let Some(date) = ours.get(start..start + 29) else {
+        return ours.to_owned();
+    };
+    let Ok(at) = fastrs::chrono::NaiveDateTime::parse_from_str(date, "%a, %d %b %Y %H:%M:%S GMT")
+    else {
+        return ours.to_owned();
+    };
+    let expected = fastrs::chrono::Utc::now().naive_utc() + fastrs::chrono::TimeDelta::seconds(n);
+    if (at - expected).num_seconds().abs() > 3 {
+        return ours.to_owned();
+    }
+    format!(
+        "{}{}{}",
+        &ours[..start],
+        &want[start..=end],
+        &ours[start + 29..]
+    )
 }
