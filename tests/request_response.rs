@@ -382,8 +382,125 @@ mod cookies {
     }
 }
 
+// ---- app.py: the request ----
+
+mod request {
+    use super::*;
+    use fastrs::{Request, RequestState};
+
+    #[derive(Clone)]
+    pub struct Greeting(pub &'static str);
+
+    #[derive(Clone)]
+    struct Marker(&'static str);
+
+    pub async fn mark(
+        mut req: fastrs::http::Request<fastrs::body::RequestBody>,
+        next: fastrs::middleware::Next,
+    ) -> Response {
+        if req.uri().path().starts_with("/request/") {
+            RequestState::of(&mut req).insert(Marker("from-middleware"));
+        }
+        next.run(req).await
+    }
+
+    #[get("/items/{item_id}")]
+    fn read_root(item_id: String, request: Request) -> Json<Value> {
+        let client_host = request.client().map(|c| c.host.clone());
+        Json(json!({"client_host": client_host, "item_id": item_id}))
+    }
+
+    fn describe(request: &Request) -> Json<Value> {
+        let path_params: fastrs::serde_json::Map<String, Value> = request
+            .path_params()
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        let cookies: fastrs::serde_json::Map<String, Value> = request
+            .cookies()
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        let client = request.client().unwrap();
+        Json(json!({
+            "method": request.method().as_str(),
+            "url": request.url(),
+            "base_url": request.base_url(),
+            "path": request.path(),
+            "query": request.query().unwrap_or(""),
+            "query_params": request.query_params(),
+            "path_params": path_params,
+            "x_custom": request.header("x-custom"),
+            "cookies": cookies,
+            "client": [client.host, client.port],
+            "state": request.state().get::<Marker>().map(|m| m.0),
+            "greeting": request.app_state::<Greeting>().unwrap().0,
+        }))
+    }
+
+    #[get("/request/info/{name}")]
+    async fn request_info(name: String, request: Request) -> Json<Value> {
+        let _ = name;
+        describe(&request)
+    }
+
+    #[post("/request/info/{name}")]
+    async fn request_info_post(name: String, request: Request) -> Json<Value> {
+        let _ = name;
+        describe(&request)
+    }
+
+    #[post("/request/body")]
+    async fn request_body(mut request: Request) -> Result<Json<Value>, HttpError> {
+        let body = request.body().await?;
+        Ok(Json(
+            json!({"length": body.len(), "text": String::from_utf8_lossy(&body)}),
+        ))
+    }
+
+    #[derive(Model)]
+    struct Item {
+        name: String,
+        price: f64,
+    }
+
+    #[post("/request/body-and-model")]
+    async fn request_body_and_model(
+        item: Item,
+        mut request: Request,
+    ) -> Result<Json<Value>, HttpError> {
+        let body = request.body().await?;
+        Ok(Json(json!({
+            "item": fastrs::serde_json::to_value(item).unwrap(),
+            "raw": String::from_utf8_lossy(&body),
+        })))
+    }
+
+    #[dependency]
+    async fn token_from_request(request: Request) -> String {
+        request.header("x-token").unwrap_or("none").to_owned()
+    }
+
+    #[get("/request/dependency")]
+    fn request_dependency(token: Depends<token_from_request>) -> Json<Value> {
+        Json(json!({"token": *token}))
+    }
+
+    pub fn routes(app: App) -> App {
+        app.state(Greeting("hello"))
+            .middleware(mark)
+            .route(read_root)
+            .route(request_info)
+            .route(request_info_post)
+            .route(request_body)
+            .route(request_body_and_model)
+            .route(request_dependency)
+    }
+}
+
 fn app() -> App {
-    cookies::routes(App::new().title("Request and response"))
+    let app = App::new().title("Request and response");
+    request::routes(cookies::routes(app))
 }
 
 #[test]
@@ -399,4 +516,48 @@ fn document_equals_fastapi() {
         fastrs::serde_json::from_str(include_str!("fastapi_request_response/app.openapi.json"))
             .unwrap();
     assert_no_differences(replay::openapi_differences(&app().openapi(), &theirs));
+}
+
+/// Over a real socket the client is the connection's peer, and the URL's
+/// host the `Host` header.
+#[tokio::test]
+async fn client_is_the_peer_on_a_socket() {
+    use fastrs::server::{Config, Server};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[get("/peer")]
+    async fn peer(request: fastrs::Request) -> Json<Value> {
+        let c = request.client().cloned().unwrap();
+        Json(json!({"host": c.host, "port": c.port, "url": request.url()}))
+    }
+
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        access_log: false,
+        ..Config::default()
+    };
+    let server = Server::bind(App::new().route(peer), config).await.unwrap();
+    let addr = server.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let local = conn.local_addr().unwrap();
+    conn.write_all(
+        b"GET /peer?x=1 HTTP/1.1\r\nhost: example.test:8080\r\nconnection: close\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut raw = Vec::new();
+    conn.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let body = text.split("\r\n\r\n").nth(1).unwrap();
+    let v: Value = fastrs::serde_json::from_str(body).unwrap();
+    assert_eq!(
+        v,
+        json!({"host": "127.0.0.1", "port": local.port(), "url": "http://example.test:8080/peer?x=1"})
+    );
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
 }

@@ -500,6 +500,9 @@ struct Inner {
     paths: Vec<PathEntry>,
     redirect_slashes: bool,
     state: Arc<http::Extensions>,
+    /// A route takes the `Request`, or there is middleware: the server
+    /// gives each request the client's address.
+    wants_client: bool,
     app: App,
 }
 
@@ -509,6 +512,7 @@ impl Inner {
         let mut paths: Vec<PathEntry> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let state = Arc::new(app.state.clone());
+        let mut wants_client = !app.middleware.is_empty();
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
                 if let Err(e) = router.insert(r.path.clone(), paths.len()) {
@@ -530,21 +534,20 @@ impl Inner {
             );
             let deps = (!r.dependencies.is_empty())
                 .then(|| RouteDependencies::from(r.dependencies.clone()));
-            let needs_completion = r.operation.needs_completion
-                || r.dependencies.iter().any(|d| {
-                    let mut op = crate::routing::Operation::default();
-                    (d.document)(&mut op);
-                    op.needs_completion
-                });
+            let mut route_deps = crate::routing::Operation::default();
+            for d in &r.dependencies {
+                (d.document)(&mut route_deps);
+            }
+            let needs_completion = r.operation.needs_completion || route_deps.needs_completion;
+            let uses_request = r.operation.uses_request || route_deps.uses_request;
+            wants_client |= uses_request;
             entry.methods.push(MethodEntry {
                 method: r.method.clone(),
                 handler: r.handler.clone(),
-                scope: Arc::new(RouteScope::new(
-                    state.clone(),
-                    deps,
-                    app.limits,
-                    r.operation.form_multipart,
-                )),
+                scope: Arc::new(RouteScope {
+                    keep_body: uses_request,
+                    ..RouteScope::new(state.clone(), deps, app.limits, r.operation.form_multipart)
+                }),
                 needs_completion,
             });
         }
@@ -561,6 +564,7 @@ impl Inner {
             paths,
             redirect_slashes: app.redirect_slashes,
             state,
+            wants_client,
             app,
         }
     }
@@ -730,6 +734,14 @@ impl AppService {
         for hook in &self.inner.app.shutdown {
             hook(&self.inner.state).await;
         }
+    }
+
+    /// Whether the app reads the client's address (a route takes the
+    /// [`Request`](crate::Request), or the app has middleware): the server
+    /// then puts a [`Connection`](crate::request_param::Connection) in each
+    /// request's extensions.
+    pub fn wants_client(&self) -> bool {
+        self.inner.wants_client
     }
 
     /// The app it was built from (routes and metadata).

@@ -60,7 +60,7 @@ pub mod validate;
 // Each concept keeps its short path (`fastrs::lax`, `fastrs::security`…);
 // the folders above show where it sits in the flow.
 #[doc(no_inline)]
-pub use extract::{background, dependency, form, request, security};
+pub use extract::{background, dependency, form, request, request_param, security};
 #[doc(no_inline)]
 pub use middleware::{cors, gzip, trusted_host};
 #[doc(no_inline)]
@@ -76,6 +76,7 @@ pub use http_error::HttpError;
 pub use lax::{FromJson, FromParam};
 pub use model::Model;
 pub use request::{ParamSpec, RequestContext, Source};
+pub use request_param::{Request, RequestState};
 pub use response::{Html, IntoResponse, Json, NoContent, PlainText, Response};
 pub use routing::{Endpoint, Route, Router};
 pub use server::serve;
@@ -148,8 +149,8 @@ pub use {chrono, cookie, http, schemars, serde, serde_json};
 pub mod prelude {
     pub use crate::{
         delete, dependency, get, head, options, patch, post, put, App, Depends, Email, Fresh, Html,
-        HttpError, IntoResponse, Json, Model, NoContent, PlainText, Response, Router, State,
-        TestClient,
+        HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
+        State, TestClient,
     };
     pub use http::StatusCode;
 }

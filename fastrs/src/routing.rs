@@ -91,6 +91,10 @@ pub struct Operation {
     /// Whether the route (or a dependency of it) uses `BackgroundTasks` or
     /// `Cleanup`, so the app prepares a per-request completion registry.
     pub needs_completion: bool,
+    /// Whether the route (or a dependency of it) takes the
+    /// [`Request`](crate::Request): the server then gives the request the
+    /// client's address, and a body parameter's bytes are kept for it.
+    pub uses_request: bool,
     /// Form fields (and files): documented as one `Body_<operation id>`
     /// schema of the request body.
     pub form: Vec<ParamDoc>,
@@ -136,6 +140,7 @@ impl Default for Operation {
             responses: Vec::new(),
             security: Vec::new(),
             needs_completion: false,
+            uses_request: false,
             form: Vec::new(),
             form_multipart: false,
             form_model: None,

@@ -864,6 +864,17 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         });
         // Routing runs now (a panic there is caught too); the future holds
         // only the started handler.
+        let mut req = req;
+        if self.app.wants_client() {
+            req.extensions_mut()
+                .insert(crate::request_param::Connection {
+                    client: Some(crate::request_param::Address {
+                        host: self.peer.ip().to_string(),
+                        port: self.peer.port(),
+                    }),
+                    server: None,
+                });
+        }
         let handling = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.app.handle(req.map(RequestBody::Incoming))
         }))

@@ -4,7 +4,8 @@ Directly" pages, plus every option of Starlette's set_cookie/delete_cookie on
 every response type."""
 from datetime import datetime, timezone
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
+from pydantic import BaseModel
 from fastapi.responses import (HTMLResponse, JSONResponse, PlainTextResponse,
                                RedirectResponse, Response, StreamingResponse)
 
@@ -126,6 +127,77 @@ def cookie_empty_response():
     return r
 
 
+# ---- the request: "Using the Request Directly" ----
+
+app.state.greeting = "hello"
+
+
+@app.middleware("http")
+async def mark(request: Request, call_next):
+    if request.url.path.startswith("/request/"):
+        request.state.marker = "from-middleware"
+    return await call_next(request)
+
+
+@app.get("/items/{item_id}")
+def read_root(item_id: str, request: Request):
+    client_host = request.client.host
+    return {"client_host": client_host, "item_id": item_id}
+
+
+def describe(request: Request):
+    return {
+        "method": request.method,
+        "url": str(request.url),
+        "base_url": str(request.base_url),
+        "path": request.url.path,
+        "query": request.url.query,
+        "query_params": request.query_params.multi_items(),
+        "path_params": request.path_params,
+        "x_custom": request.headers.get("x-custom"),
+        "cookies": request.cookies,
+        "client": [request.client.host, request.client.port],
+        "state": getattr(request.state, "marker", None),
+        "greeting": request.app.state.greeting,
+    }
+
+
+@app.get("/request/info/{name}")
+async def request_info(name: str, request: Request):
+    return describe(request)
+
+
+@app.post("/request/info/{name}")
+async def request_info_post(name: str, request: Request):
+    return describe(request)
+
+
+@app.post("/request/body")
+async def request_body(request: Request):
+    body = await request.body()
+    return {"length": len(body), "text": body.decode()}
+
+
+class Item(BaseModel):
+    name: str
+    price: float
+
+
+@app.post("/request/body-and-model")
+async def request_body_and_model(item: Item, request: Request):
+    body = await request.body()
+    return {"item": item, "raw": body.decode()}
+
+
+def token_from_request(request: Request):
+    return request.headers.get("x-token", "none")
+
+
+@app.get("/request/dependency")
+def request_dependency(token: str = Depends(token_from_request)):
+    return {"token": token}
+
+
 CASES = []
 
 
@@ -136,3 +208,17 @@ def case(name, method, path, headers=None, body=None):
 for route in app.routes:
     if getattr(route, "path", "").startswith("/cookies/"):
         case("cookie_" + route.path.split("/")[-1].replace("-", "_"), "GET", route.path)
+
+case("request_tutorial", "GET", "/items/foo")
+case("request_info_get", "GET", "/request/info/a%20b?q=1&q=2&x=%C3%A9",
+     {"x-custom": "yes", "cookie": 'a=1; b="x y"; a=3'})
+case("request_info_post", "POST", "/request/info/n", {"content-type": "text/plain"}, "ignored")
+case("request_info_bare", "GET", "/request/info/n")
+case("request_body", "POST", "/request/body", {"content-type": "text/plain"}, "hello body")
+case("request_body_empty", "POST", "/request/body")
+case("request_body_and_model", "POST", "/request/body-and-model",
+     {"content-type": "application/json"}, '{"name": "x", "price": 2}')
+case("request_body_and_model_invalid", "POST", "/request/body-and-model",
+     {"content-type": "application/json"}, '{"name": "x"}')
+case("request_dependency", "GET", "/request/dependency", {"x-token": "secret"})
+case("request_dependency_none", "GET", "/request/dependency")

@@ -80,6 +80,7 @@ mod infer;
 pub mod param_model;
 mod params;
 pub mod request;
+pub mod request_param;
 pub mod security;
 
 pub use body::{Body, File, FileValue};
