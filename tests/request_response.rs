@@ -2,7 +2,8 @@
 //! FastAPI: operation ids (`operation_id = "…"`, an app's, a router's and a
 //! route's id generator, the duplicate-id warning); cookies written as
 //! Starlette writes them, every option of `set_cookie` and `delete_cookie`,
-//! on every response type.
+//! on every response type; the request as a parameter; the response
+//! parameter (headers, cookies, status from a handler and dependencies).
 //!
 //! `tests/fastapi_request_response/` holds FastAPI's apps (`app_ids.py`, …)
 //! and `record.py`, which saved their answers with every header, their
@@ -498,9 +499,123 @@ mod request {
     }
 }
 
+// ---- app.py: the response parameter ----
+
+mod temporal {
+    use super::*;
+    use fastrs::Endpoint;
+    use fastrs::TemporalResponse;
+    use std::collections::HashMap;
+    use std::sync::LazyLock;
+
+    #[post("/cookie-and-object/")]
+    fn create_cookie(response: TemporalResponse) -> Json<Value> {
+        response.set_cookie(fastrs::set_cookie::SetCookie::new(
+            "fakesession",
+            "fake-cookie-session-value",
+        ));
+        Json(json!({"message": "Come to the dark side, we have cookies"}))
+    }
+
+    #[get("/headers-and-object/")]
+    fn get_headers(response: TemporalResponse) -> Json<Value> {
+        response.insert_header("X-Cat-Dog", "alone in the world");
+        Json(json!({"message": "Hello World"}))
+    }
+
+    static TASKS: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(|| {
+        Mutex::new(HashMap::from([(
+            "foo".to_owned(),
+            "Listen to the Bar Fighters".to_owned(),
+        )]))
+    });
+
+    #[put("/get-or-create-task/{task_id}", status_code = 200)]
+    fn get_or_create_task(task_id: String, response: TemporalResponse) -> String {
+        let mut tasks = TASKS.lock().unwrap();
+        if !tasks.contains_key(&task_id) {
+            tasks.insert(task_id.clone(), "This didn't exist before".into());
+            response.set_status(StatusCode::CREATED);
+        }
+        tasks[&task_id].clone()
+    }
+
+    #[derive(Model)]
+    pub struct Message {
+        message: String,
+        count: i64,
+    }
+
+    #[dependency]
+    async fn tracking(response: TemporalResponse) -> String {
+        response.insert_header("x-from-dependency", "dep");
+        response.set_cookie(fastrs::set_cookie::SetCookie::new("dep", "1").httponly(true));
+        "tracked".into()
+    }
+
+    #[dependency]
+    async fn accepted(response: TemporalResponse) {
+        response.set_status(StatusCode::ACCEPTED);
+    }
+
+    #[get("/response/model")]
+    async fn response_model(response: TemporalResponse, tracked: Depends<tracking>) -> Message {
+        response.insert_header("x-from-handler", "handler");
+        response.delete_cookie("old");
+        Message {
+            message: tracked.clone(),
+            count: 1,
+        }
+    }
+
+    #[post("/response/status-from-dependency", status_code = 201)]
+    async fn status_from_dependency() -> Json<Value> {
+        Json(json!({"ok": true}))
+    }
+
+    #[get("/response/error")]
+    async fn response_error(
+        response: TemporalResponse,
+        tracked: Depends<tracking>,
+    ) -> Result<Json<Value>, HttpError> {
+        let _ = tracked;
+        response.insert_header("x-from-handler", "handler");
+        Err(HttpError::new(418, "teapot").header("x-error", "yes"))
+    }
+
+    #[get("/response/explicit")]
+    async fn response_explicit(response: TemporalResponse, tracked: Depends<tracking>) -> Response {
+        let _ = (response, tracked);
+        let mut r = Json(json!({"explicit": true})).into_response();
+        r.headers_mut()
+            .insert("x-own", fastrs::http::HeaderValue::from_static("own"));
+        r
+    }
+
+    #[get("/response/both-headers")]
+    async fn response_both(response: TemporalResponse) -> Json<Value> {
+        response.insert_header("x-multi", "one");
+        response.append_header("x-multi", "two");
+        response.insert_header("x-replaced", "first");
+        response.insert_header("x-replaced", "second");
+        Json(json!({"ok": true}))
+    }
+
+    pub fn routes(app: App) -> App {
+        app.route(create_cookie)
+            .route(get_headers)
+            .route(get_or_create_task)
+            .route(response_model)
+            .route(status_from_dependency.route().dependency::<accepted>())
+            .route(response_error)
+            .route(response_explicit)
+            .route(response_both)
+    }
+}
+
 fn app() -> App {
     let app = App::new().title("Request and response");
-    request::routes(cookies::routes(app))
+    temporal::routes(request::routes(cookies::routes(app)))
 }
 
 #[test]

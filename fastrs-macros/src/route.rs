@@ -374,7 +374,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
         syn::ReturnType::Default => name.span(),
     };
     let respond = quote_spanned! {ret_span=>
-        ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+        ::fastrs::IntoResponse::into_route_response(__ret, __STATUS, __cx)
     };
     let tags = &args.tags;
     let summary = args.summary.map(|s| quote!(.summary(#s)));

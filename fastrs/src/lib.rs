@@ -60,7 +60,9 @@ pub mod validate;
 // Each concept keeps its short path (`fastrs::lax`, `fastrs::security`…);
 // the folders above show where it sits in the flow.
 #[doc(no_inline)]
-pub use extract::{background, dependency, form, request, request_param, security};
+pub use extract::{
+    background, dependency, form, request, request_param, security, temporal_response,
+};
 #[doc(no_inline)]
 pub use middleware::{cors, gzip, trusted_host};
 #[doc(no_inline)]
@@ -80,6 +82,7 @@ pub use request_param::{Request, RequestState};
 pub use response::{Html, IntoResponse, Json, NoContent, PlainText, Response};
 pub use routing::{Endpoint, Route, Router};
 pub use server::serve;
+pub use temporal_response::TemporalResponse;
 pub use testclient::{TestClient, TestResponse};
 pub use types::{Bytes, Email};
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
@@ -150,7 +153,7 @@ pub mod prelude {
     pub use crate::{
         delete, dependency, get, head, options, patch, post, put, App, Depends, Email, Fresh, Html,
         HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
-        State, TestClient,
+        State, TemporalResponse, TestClient,
     };
     pub use http::StatusCode;
 }

@@ -52,6 +52,15 @@ pub trait IntoResponse: Sized {
         r
     }
 
+    /// The route's response: [`into_response_with_status`](Self::into_response_with_status),
+    /// then what the handler and its dependencies set on the request's
+    /// [`TemporalResponse`](crate::TemporalResponse) merged in (what the
+    /// route macros call). An error (`Err` of a `Result`) and an explicit
+    /// [`Response`] are sent as they are, as FastAPI does.
+    fn into_route_response(self, status: StatusCode, cx: &crate::RequestContext) -> Response {
+        crate::temporal_response::merge(self.into_response_with_status(status), cx)
+    }
+
     /// The JSON Schema of the success body, for the OpenAPI document; `None`
     /// documents an untyped JSON body. Models give their schema; `Result` and
     /// `(StatusCode, T)` give `T`'s.
@@ -156,6 +165,9 @@ impl IntoResponse for Response {
     fn into_response_with_status(self, _: StatusCode) -> Response {
         self
     }
+    fn into_route_response(self, _: StatusCode, _: &crate::RequestContext) -> Response {
+        self
+    }
 }
 
 impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
@@ -168,6 +180,12 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
     fn into_response_with_status(self, status: StatusCode) -> Response {
         match self {
             Ok(v) => v.into_response_with_status(status),
+            Err(e) => e.into_response(),
+        }
+    }
+    fn into_route_response(self, status: StatusCode, cx: &crate::RequestContext) -> Response {
+        match self {
+            Ok(v) => v.into_route_response(status, cx),
             Err(e) => e.into_response(),
         }
     }

@@ -4,7 +4,7 @@ Directly" pages, plus every option of Starlette's set_cookie/delete_cookie on
 every response type."""
 from datetime import datetime, timezone
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request, status
 from pydantic import BaseModel
 from fastapi.responses import (HTMLResponse, JSONResponse, PlainTextResponse,
                                RedirectResponse, Response, StreamingResponse)
@@ -198,6 +198,79 @@ def request_dependency(token: str = Depends(token_from_request)):
     return {"token": token}
 
 
+# ---- the response parameter: "Response Cookies", "Response Headers",
+# "Response - Change Status Code", and the same from dependencies ----
+
+@app.post("/cookie-and-object/")
+def create_cookie(response: Response):
+    response.set_cookie(key="fakesession", value="fake-cookie-session-value")
+    return {"message": "Come to the dark side, we have cookies"}
+
+
+@app.get("/headers-and-object/")
+def get_headers(response: Response):
+    response.headers["X-Cat-Dog"] = "alone in the world"
+    return {"message": "Hello World"}
+
+
+tasks = {"foo": "Listen to the Bar Fighters"}
+
+
+@app.put("/get-or-create-task/{task_id}", status_code=200)
+def get_or_create_task(task_id: str, response: Response):
+    if task_id not in tasks:
+        tasks[task_id] = "This didn't exist before"
+        response.status_code = status.HTTP_201_CREATED
+    return tasks[task_id]
+
+
+class Message(BaseModel):
+    message: str
+    count: int
+
+
+async def tracking(response: Response):
+    response.headers["x-from-dependency"] = "dep"
+    response.set_cookie("dep", "1", httponly=True)
+    return "tracked"
+
+
+def accepted(response: Response):
+    response.status_code = 202
+
+
+@app.get("/response/model", response_model=Message)
+async def response_model(response: Response, tracked: str = Depends(tracking)):
+    response.headers["x-from-handler"] = "handler"
+    response.delete_cookie("old")
+    return {"message": tracked, "count": 1}
+
+
+@app.post("/response/status-from-dependency", status_code=201, dependencies=[Depends(accepted)])
+async def status_from_dependency():
+    return {"ok": True}
+
+
+@app.get("/response/error")
+async def response_error(response: Response, tracked: str = Depends(tracking)):
+    response.headers["x-from-handler"] = "handler"
+    raise HTTPException(status_code=418, detail="teapot", headers={"x-error": "yes"})
+
+
+@app.get("/response/explicit")
+async def response_explicit(response: Response, tracked: str = Depends(tracking)):
+    return JSONResponse({"explicit": True}, headers={"x-own": "own"})
+
+
+@app.get("/response/both-headers")
+async def response_both(response: Response):
+    response.headers["x-multi"] = "one"
+    response.headers.append("x-multi", "two")
+    response.headers["x-replaced"] = "first"
+    response.headers["x-replaced"] = "second"
+    return {"ok": True}
+
+
 CASES = []
 
 
@@ -222,3 +295,13 @@ case("request_body_and_model_invalid", "POST", "/request/body-and-model",
      {"content-type": "application/json"}, '{"name": "x"}')
 case("request_dependency", "GET", "/request/dependency", {"x-token": "secret"})
 case("request_dependency_none", "GET", "/request/dependency")
+
+case("response_cookie_and_object", "POST", "/cookie-and-object/")
+case("response_headers_and_object", "GET", "/headers-and-object/")
+case("response_task_exists", "PUT", "/get-or-create-task/foo")
+case("response_task_created", "PUT", "/get-or-create-task/bar")
+case("response_model_from_dependency", "GET", "/response/model")
+case("response_status_from_dependency", "POST", "/response/status-from-dependency")
+case("response_error_drops_temporal", "GET", "/response/error")
+case("response_explicit_ignores_temporal", "GET", "/response/explicit")
+case("response_header_values", "GET", "/response/both-headers")
