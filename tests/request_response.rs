@@ -478,7 +478,7 @@ mod request {
     }
 
     #[dependency]
-    async fn token_from_request(request: Request) -> String {
+    fn token_from_request(request: Request) -> String {
         request.header("x-token").unwrap_or("none").to_owned()
     }
 
@@ -554,7 +554,7 @@ mod temporal {
     }
 
     #[dependency]
-    async fn accepted(response: TemporalResponse) {
+    fn accepted(response: TemporalResponse) {
         response.set_status(StatusCode::ACCEPTED);
     }
 
@@ -613,9 +613,66 @@ mod temporal {
     }
 }
 
+// ---- app.py: plain `fn` dependencies ----
+
+mod sync_deps {
+    use super::*;
+
+    #[dependency]
+    fn common_parameters(
+        q: Option<String>,
+        #[query(default = 0)] skip: i64,
+        #[query(default = 100)] limit: i64,
+    ) -> Value {
+        json!({"q": q, "skip": skip, "limit": limit})
+    }
+
+    #[get("/sync-deps/items/")]
+    fn read_sync_items(commons: Depends<common_parameters>) -> Json<Value> {
+        Json(commons.clone())
+    }
+
+    #[dependency]
+    fn sync_checked(#[header] x_key: String) -> Result<String, HttpError> {
+        if x_key != "fake-super-secret-key" {
+            return Err(HttpError::new(400, "X-Key header invalid"));
+        }
+        Ok(x_key)
+    }
+
+    #[get("/sync-deps/checked/")]
+    async fn read_sync_checked(key: Depends<sync_checked>) -> Json<Value> {
+        Json(json!({"key": *key}))
+    }
+
+    pub fn routes(app: App) -> App {
+        app.route(read_sync_items).route(read_sync_checked)
+    }
+}
+
 fn app() -> App {
     let app = App::new().title("Request and response");
-    temporal::routes(request::routes(cookies::routes(app)))
+    sync_deps::routes(temporal::routes(request::routes(cookies::routes(app))))
+}
+
+/// A plain `fn` dependency runs on the blocking pool, not on the thread
+/// that polls the handler.
+#[test]
+fn plain_fn_dependency_runs_on_the_blocking_pool() {
+    #[dependency]
+    fn blocking_thread() -> String {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        format!("{:?}", std::thread::current().id())
+    }
+
+    #[get("/threads")]
+    async fn threads(dep: Depends<blocking_thread>) -> Json<Value> {
+        Json(json!([*dep, format!("{:?}", std::thread::current().id())]))
+    }
+
+    let client = TestClient::new(App::new().route(threads));
+    let ids = client.get("/threads").send().json();
+    assert_ne!(ids[0], ids[1], "{ids}");
 }
 
 #[test]

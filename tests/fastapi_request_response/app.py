@@ -4,7 +4,7 @@ Directly" pages, plus every option of Starlette's set_cookie/delete_cookie on
 every response type."""
 from datetime import datetime, timezone
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
 from pydantic import BaseModel
 from fastapi.responses import (HTMLResponse, JSONResponse, PlainTextResponse,
                                RedirectResponse, Response, StreamingResponse)
@@ -271,6 +271,28 @@ async def response_both(response: Response):
     return {"ok": True}
 
 
+# ---- plain `def` dependencies (run in the threadpool) ----
+
+def common_parameters(q: str | None = None, skip: int = 0, limit: int = 100):
+    return {"q": q, "skip": skip, "limit": limit}
+
+
+@app.get("/sync-deps/items/")
+def read_sync_items(commons: dict = Depends(common_parameters)):
+    return commons
+
+
+def sync_checked(x_key: str = Header()):
+    if x_key != "fake-super-secret-key":
+        raise HTTPException(status_code=400, detail="X-Key header invalid")
+    return x_key
+
+
+@app.get("/sync-deps/checked/")
+async def read_sync_checked(key: str = Depends(sync_checked)):
+    return {"key": key}
+
+
 CASES = []
 
 
@@ -305,3 +327,10 @@ case("response_status_from_dependency", "POST", "/response/status-from-dependenc
 case("response_error_drops_temporal", "GET", "/response/error")
 case("response_explicit_ignores_temporal", "GET", "/response/explicit")
 case("response_header_values", "GET", "/response/both-headers")
+
+case("sync_dep_defaults", "GET", "/sync-deps/items/")
+case("sync_dep_values", "GET", "/sync-deps/items/?q=foo&skip=5&limit=10")
+case("sync_dep_invalid", "GET", "/sync-deps/items/?skip=x&limit=y")
+case("sync_dep_checked", "GET", "/sync-deps/checked/", {"x-key": "fake-super-secret-key"})
+case("sync_dep_checked_wrong", "GET", "/sync-deps/checked/", {"x-key": "nope"})
+case("sync_dep_checked_missing", "GET", "/sync-deps/checked/")
