@@ -3,7 +3,9 @@
 //! route's id generator, the duplicate-id warning); cookies written as
 //! Starlette writes them, every option of `set_cookie` and `delete_cookie`,
 //! on every response type; the request as a parameter; the response
-//! parameter (headers, cookies, status from a handler and dependencies).
+//! parameter (headers, cookies, status from a handler and dependencies);
+//! plain `fn` dependencies; clean-up hooks given the handler's outcome
+//! (FastAPI's "Dependencies with yield").
 //!
 //! `tests/fastapi_request_response/` holds FastAPI's apps (`app_ids.py`, …)
 //! and `record.py`, which saved their answers with every header, their
@@ -650,9 +652,216 @@ mod sync_deps {
     }
 }
 
+// ---- app.py: "Dependencies with yield" ----
+
+mod with_yield {
+    use super::*;
+    use fastrs::background::Cleanup;
+    use std::sync::LazyLock;
+
+    static LOG: LazyLock<Mutex<Vec<String>>> = LazyLock::new(Mutex::default);
+
+    fn log(s: impl Into<String>) {
+        LOG.lock().unwrap().push(s.into());
+    }
+
+    #[derive(Debug)]
+    struct OwnerError(String);
+
+    impl IntoResponse for OwnerError {
+        fn into_response(self) -> Response {
+            fastrs::exception::raise(self)
+        }
+    }
+
+    /// An error no handler takes: answered as Starlette's 500 page.
+    #[derive(Debug)]
+    struct InternalError(#[allow(dead_code)] String); // the message, as Python's exception has it
+
+    impl IntoResponse for InternalError {
+        fn into_response(self) -> Response {
+            let page = (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                PlainText("Internal Server Error"),
+            );
+            fastrs::exception::attach(page.into_response(), self)
+        }
+    }
+
+    #[derive(Debug)]
+    struct TeapotError(String);
+
+    impl IntoResponse for TeapotError {
+        fn into_response(self) -> Response {
+            fastrs::exception::raise(self)
+        }
+    }
+
+    fn item(id: &str) -> Option<Value> {
+        match id {
+            "plumbus" => Some(json!({"description": "Freshly pickled plumbus", "owner": "Morty"})),
+            "portal-gun" => Some(json!({"description": "Gun to create portals", "owner": "Rick"})),
+            _ => None,
+        }
+    }
+
+    // tutorial008b
+    #[dependency]
+    fn get_username_b(cleanup: Cleanup) -> String {
+        cleanup.on_exit(|exit| async move {
+            match exit.error::<OwnerError>() {
+                Some(e) => {
+                    let detail = format!("Owner error: {}", e.0);
+                    exit.replace(HttpError::new(400, detail))
+                }
+                None => exit,
+            }
+        });
+        "Rick".into()
+    }
+
+    #[get("/yield/b/items/{item_id}")]
+    fn get_item_b(item_id: String, username: Depends<get_username_b>) -> Response {
+        let Some(item) = item(&item_id) else {
+            return HttpError::new(404, "Item not found").into_response();
+        };
+        if item["owner"] != *username {
+            return OwnerError(username.clone()).into_response();
+        }
+        Json(item).into_response()
+    }
+
+    fn get_item_cd(item_id: String, username: &str) -> Result<String, Response> {
+        if item_id == "portal-gun" {
+            let e = InternalError(format!(
+                "The portal gun is too dangerous to be owned by {username}"
+            ));
+            return Err(e.into_response());
+        }
+        if item_id != "plumbus" {
+            let e = HttpError::new(404, "Item not found, there's only a plumbus here");
+            return Err(e.into_response());
+        }
+        Ok(item_id)
+    }
+
+    // tutorial008c: the hook sees the error; it cannot swallow it.
+    #[dependency]
+    fn get_username_c(cleanup: Cleanup) -> String {
+        cleanup.on_exit(|exit| async move {
+            if exit.error::<InternalError>().is_some() {
+                log("caught, not raised again");
+            }
+            exit
+        });
+        "Rick".into()
+    }
+
+    #[get("/yield/c/items/{item_id}")]
+    fn get_item_c(item_id: String, username: Depends<get_username_c>) -> Result<String, Response> {
+        get_item_cd(item_id, &username)
+    }
+
+    // tutorial008d
+    #[dependency]
+    fn get_username_d(cleanup: Cleanup) -> String {
+        cleanup.on_exit(|exit| async move {
+            if exit.error::<InternalError>().is_some() {
+                log("caught, raised again");
+            }
+            exit
+        });
+        "Rick".into()
+    }
+
+    #[get("/yield/d/items/{item_id}")]
+    fn get_item_d(item_id: String, username: Depends<get_username_d>) -> Result<String, Response> {
+        get_item_cd(item_id, &username)
+    }
+
+    // tutorial008: nested, innermost exits first
+    #[dependency]
+    async fn dependency_a(cleanup: Cleanup) -> String {
+        log("enter a");
+        cleanup.on_finish(|_| async { log("exit a") });
+        "a".into()
+    }
+
+    #[dependency]
+    async fn dependency_b(cleanup: Cleanup, dep_a: Depends<dependency_a>) -> String {
+        log("enter b");
+        cleanup.on_finish(|_| async { log("exit b") });
+        format!("{}b", *dep_a)
+    }
+
+    #[dependency]
+    async fn dependency_c(cleanup: Cleanup, dep_b: Depends<dependency_b>) -> String {
+        log("enter c");
+        cleanup.on_exit(|exit| async move {
+            if let Some(e) = exit.error::<HttpError>() {
+                log(format!("c saw {}", e.status().as_u16()));
+            }
+            log("exit c");
+            exit
+        });
+        format!("{}c", *dep_b)
+    }
+
+    #[get("/yield/nested")]
+    async fn nested(dep_c: Depends<dependency_c>) -> Json<Value> {
+        log("handler");
+        Json(json!({"c": *dep_c}))
+    }
+
+    #[get("/yield/nested-error")]
+    async fn nested_error(dep_c: Depends<dependency_c>) -> Result<Json<Value>, HttpError> {
+        let _ = dep_c;
+        log("handler");
+        Err(HttpError::new(404, "nope"))
+    }
+
+    #[dependency]
+    fn watching(cleanup: Cleanup) -> String {
+        cleanup.on_exit(|exit| async move {
+            if exit.error::<TeapotError>().is_some() {
+                log("dependency saw teapot");
+            }
+            exit
+        });
+        "watching".into()
+    }
+
+    #[get("/yield/teapot")]
+    async fn teapot(w: Depends<watching>) -> Result<Json<Value>, TeapotError> {
+        let _ = w;
+        log("handler");
+        Err(TeapotError("short and stout".into()))
+    }
+
+    #[get("/yield/log")]
+    fn read_log() -> Json<Vec<String>> {
+        Json(std::mem::take(&mut *LOG.lock().unwrap()))
+    }
+
+    pub fn routes(app: App) -> App {
+        app.route(get_item_b)
+            .route(get_item_c)
+            .route(get_item_d)
+            .route(nested)
+            .route(nested_error)
+            .route(teapot)
+            .route(read_log)
+            .exception_handler(|e: &TeapotError| {
+                log("exception handler");
+                (StatusCode::IM_A_TEAPOT, Json(json!({"teapot": e.0}))).into_response()
+            })
+    }
+}
+
 fn app() -> App {
     let app = App::new().title("Request and response");
-    sync_deps::routes(temporal::routes(request::routes(cookies::routes(app))))
+    let app = sync_deps::routes(temporal::routes(request::routes(cookies::routes(app))));
+    with_yield::routes(app)
 }
 
 /// A plain `fn` dependency runs on the blocking pool, not on the thread
@@ -732,4 +941,34 @@ async fn client_is_the_peer_on_a_socket() {
     );
     let _ = stop.send(());
     task.await.unwrap().unwrap();
+}
+
+/// A clean-up hook sees a handler's panic (answered 500) and may replace it.
+#[test]
+fn clean_up_sees_a_panic() {
+    use fastrs::background::Cleanup;
+
+    #[dependency]
+    async fn guarded(cleanup: Cleanup) -> u8 {
+        cleanup.on_exit(|exit| async move {
+            assert!(exit.panicked() && !exit.succeeded());
+            assert_eq!(exit.status(), 500);
+            exit.replace(HttpError::new(503, "recovered"))
+        });
+        1
+    }
+
+    #[get("/boom")]
+    async fn boom(g: Depends<guarded>) -> Json<u8> {
+        if *g == 1 {
+            panic!("boom");
+        }
+        Json(*g)
+    }
+
+    let r = TestClient::new(App::new().route(boom)).get("/boom").send();
+    assert_eq!(
+        (r.status().as_u16(), r.json()),
+        (503, json!({"detail": "recovered"}))
+    );
 }

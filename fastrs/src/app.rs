@@ -513,6 +513,7 @@ impl Inner {
         let mut index: HashMap<String, usize> = HashMap::new();
         let state = Arc::new(app.state.clone());
         let mut wants_client = !app.middleware.is_empty();
+        let mut cleanup = false;
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
                 if let Err(e) = router.insert(r.path.clone(), paths.len()) {
@@ -541,6 +542,9 @@ impl Inner {
             let needs_completion = r.operation.needs_completion || route_deps.needs_completion;
             let uses_request = r.operation.uses_request || route_deps.uses_request;
             wants_client |= uses_request;
+            if needs_completion {
+                cleanup = true;
+            }
             entry.methods.push(MethodEntry {
                 method: r.method.clone(),
                 handler: r.handler.clone(),
@@ -550,6 +554,9 @@ impl Inner {
                 }),
                 needs_completion,
             });
+        }
+        if cleanup {
+            crate::exception::register_app_with_cleanup();
         }
         for entry in &mut paths {
             let mut names: Vec<&str> = entry.methods.iter().map(|m| m.method.as_str()).collect();
@@ -711,7 +718,9 @@ fn panicked(panic: &(dyn std::any::Any + Send)) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "non-string panic payload".into());
     tracing::error!(panic = %msg, "handler panicked; answered 500");
-    HttpError::new(500, "Internal Server Error").into_response()
+    let mut r = HttpError::new(500, "Internal Server Error").into_response();
+    r.extensions_mut().insert(crate::background::Panicked);
+    r
 }
 
 /// A frozen [`App`], answering requests; clone it freely (one `Arc`).

@@ -293,6 +293,150 @@ async def read_sync_checked(key: str = Depends(sync_checked)):
     return {"key": key}
 
 
+# ---- "Dependencies with yield": the handler's outcome in the clean-up ----
+
+log = []
+
+
+class OwnerError(Exception):
+    pass
+
+
+class InternalError(Exception):
+    pass
+
+
+class TeapotError(Exception):
+    pass
+
+
+@app.exception_handler(TeapotError)
+async def teapot_handler(request: Request, exc: TeapotError):
+    log.append("exception handler")
+    return JSONResponse(status_code=418, content={"teapot": str(exc)})
+
+
+data = {
+    "plumbus": {"description": "Freshly pickled plumbus", "owner": "Morty"},
+    "portal-gun": {"description": "Gun to create portals", "owner": "Rick"},
+}
+
+
+# tutorial008b: catch an error and raise an HTTPException in its place
+def get_username_b():
+    try:
+        yield "Rick"
+    except OwnerError as e:
+        raise HTTPException(status_code=400, detail=f"Owner error: {e}")
+
+
+@app.get("/yield/b/items/{item_id}")
+def get_item_b(item_id: str, username: str = Depends(get_username_b)):
+    if item_id not in data:
+        raise HTTPException(status_code=404, detail="Item not found")
+    item = data[item_id]
+    if item["owner"] != username:
+        raise OwnerError(username)
+    return item
+
+
+# tutorial008c: catch without raising again (FastAPI answers 500)
+def get_username_c():
+    try:
+        yield "Rick"
+    except InternalError:
+        log.append("caught, not raised again")
+
+
+@app.get("/yield/c/items/{item_id}")
+def get_item_c(item_id: str, username: str = Depends(get_username_c)):
+    if item_id == "portal-gun":
+        raise InternalError(f"The portal gun is too dangerous to be owned by {username}")
+    if item_id != "plumbus":
+        raise HTTPException(status_code=404, detail="Item not found, there's only a plumbus here")
+    return item_id
+
+
+# tutorial008d: catch and raise again
+def get_username_d():
+    try:
+        yield "Rick"
+    except InternalError:
+        log.append("caught, raised again")
+        raise
+
+
+@app.get("/yield/d/items/{item_id}")
+def get_item_d(item_id: str, username: str = Depends(get_username_d)):
+    if item_id == "portal-gun":
+        raise InternalError(f"The portal gun is too dangerous to be owned by {username}")
+    if item_id != "plumbus":
+        raise HTTPException(status_code=404, detail="Item not found, there's only a plumbus here")
+    return item_id
+
+
+# tutorial008: nested dependencies with finally, exiting innermost first
+async def dependency_a():
+    log.append("enter a")
+    try:
+        yield "a"
+    finally:
+        log.append("exit a")
+
+
+async def dependency_b(dep_a: str = Depends(dependency_a)):
+    log.append("enter b")
+    try:
+        yield dep_a + "b"
+    finally:
+        log.append("exit b")
+
+
+async def dependency_c(dep_b: str = Depends(dependency_b)):
+    log.append("enter c")
+    try:
+        yield dep_b + "c"
+    except HTTPException as e:
+        log.append(f"c saw {e.status_code}")
+        raise
+    finally:
+        log.append("exit c")
+
+
+@app.get("/yield/nested")
+async def nested(dep_c: str = Depends(dependency_c)):
+    log.append("handler")
+    return {"c": dep_c}
+
+
+@app.get("/yield/nested-error")
+async def nested_error(dep_c: str = Depends(dependency_c)):
+    log.append("handler")
+    raise HTTPException(status_code=404, detail="nope")
+
+
+# the clean-up sees the error before the app's exception handler does
+def watching():
+    try:
+        yield "watching"
+    except TeapotError:
+        log.append("dependency saw teapot")
+        raise
+
+
+@app.get("/yield/teapot")
+async def teapot(w: str = Depends(watching)):
+    log.append("handler")
+    raise TeapotError("short and stout")
+
+
+@app.get("/yield/log")
+def read_log():
+    out = list(log)
+    log.clear()
+    return out
+
+
 CASES = []
 
 
@@ -334,3 +478,19 @@ case("sync_dep_invalid", "GET", "/sync-deps/items/?skip=x&limit=y")
 case("sync_dep_checked", "GET", "/sync-deps/checked/", {"x-key": "fake-super-secret-key"})
 case("sync_dep_checked_wrong", "GET", "/sync-deps/checked/", {"x-key": "nope"})
 case("sync_dep_checked_missing", "GET", "/sync-deps/checked/")
+
+case("yield_b_ok", "GET", "/yield/b/items/portal-gun")
+case("yield_b_replaced", "GET", "/yield/b/items/plumbus")
+case("yield_b_not_found", "GET", "/yield/b/items/foo")
+case("yield_c_ok", "GET", "/yield/c/items/plumbus")
+case("yield_c_not_found", "GET", "/yield/c/items/foo")
+case("yield_c_swallowed", "GET", "/yield/c/items/portal-gun")
+case("yield_c_log", "GET", "/yield/log")
+case("yield_d_reraised", "GET", "/yield/d/items/portal-gun")
+case("yield_d_log", "GET", "/yield/log")
+case("yield_nested", "GET", "/yield/nested")
+case("yield_nested_log", "GET", "/yield/log")
+case("yield_nested_error", "GET", "/yield/nested-error")
+case("yield_nested_error_log", "GET", "/yield/log")
+case("yield_teapot", "GET", "/yield/teapot")
+case("yield_teapot_log", "GET", "/yield/log")
