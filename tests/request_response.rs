@@ -731,18 +731,16 @@ mod with_yield {
         Json(item).into_response()
     }
 
-    fn get_item_cd(item_id: String, username: &str) -> Result<String, Response> {
+    fn get_item_cd(item_id: String, username: &str) -> Response {
         if item_id == "portal-gun" {
-            let e = InternalError(format!(
-                "The portal gun is too dangerous to be owned by {username}"
-            ));
-            return Err(e.into_response());
+            let message = format!("The portal gun is too dangerous to be owned by {username}");
+            return InternalError(message).into_response();
         }
         if item_id != "plumbus" {
-            let e = HttpError::new(404, "Item not found, there's only a plumbus here");
-            return Err(e.into_response());
+            return HttpError::new(404, "Item not found, there's only a plumbus here")
+                .into_response();
         }
-        Ok(item_id)
+        item_id.into_response()
     }
 
     // tutorial008c: the hook sees the error; it cannot swallow it.
@@ -758,7 +756,7 @@ mod with_yield {
     }
 
     #[get("/yield/c/items/{item_id}")]
-    fn get_item_c(item_id: String, username: Depends<get_username_c>) -> Result<String, Response> {
+    fn get_item_c(item_id: String, username: Depends<get_username_c>) -> Response {
         get_item_cd(item_id, &username)
     }
 
@@ -775,7 +773,7 @@ mod with_yield {
     }
 
     #[get("/yield/d/items/{item_id}")]
-    fn get_item_d(item_id: String, username: Depends<get_username_d>) -> Result<String, Response> {
+    fn get_item_d(item_id: String, username: Depends<get_username_d>) -> Response {
         get_item_cd(item_id, &username)
     }
 
