@@ -897,8 +897,9 @@ fn document_equals_fastapi() {
     assert_no_differences(replay::openapi_differences(&app().openapi(), &theirs));
 }
 
-/// Over a real socket the client is the connection's peer, and the URL's
-/// host the `Host` header.
+/// Over a real socket the client is the connection's peer (for a route
+/// taking the `Request`, and for middleware with `expose_client`), and the
+/// URL's host the `Host` header.
 #[tokio::test]
 async fn client_is_the_peer_on_a_socket() {
     use fastrs::server::{Config, Server};
@@ -915,7 +916,22 @@ async fn client_is_the_peer_on_a_socket() {
         access_log: false,
         ..Config::default()
     };
-    let server = Server::bind(App::new().route(peer), config).await.unwrap();
+    // A middleware reads it too, when the app exposes it.
+    let app = App::new()
+        .route(peer)
+        .expose_client(true)
+        .middleware(|req, next| async move {
+            let conn = req
+                .extensions()
+                .get::<fastrs::request_param::Connection>()
+                .cloned();
+            let mut r = next.run(req).await;
+            let port = conn.and_then(|c| c.client).map(|a| a.port.to_string());
+            r.headers_mut()
+                .insert("x-peer-port", port.unwrap_or_default().parse().unwrap());
+            r
+        });
+    let server = Server::bind(app, config).await.unwrap();
     let addr = server.local_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(server.run_until(async {
@@ -931,6 +947,8 @@ async fn client_is_the_peer_on_a_socket() {
     let mut raw = Vec::new();
     conn.read_to_end(&mut raw).await.unwrap();
     let text = String::from_utf8(raw).unwrap();
+    let port_header = format!("x-peer-port: {}\r\n", local.port());
+    assert!(text.contains(&port_header), "{text}");
     let body = text.split("\r\n\r\n").nth(1).unwrap();
     let v: Value = fastrs::serde_json::from_str(body).unwrap();
     assert_eq!(

@@ -72,6 +72,7 @@ pub(crate) struct Meta {
     pub(crate) redoc_url: Option<String>,
     pub(crate) docs_assets: crate::docs::DocsAssets,
     pub(crate) generate_unique_id: Option<crate::routing::GenerateUniqueId>,
+    pub(crate) expose_client: bool,
 }
 
 impl Default for Meta {
@@ -87,6 +88,7 @@ impl Default for Meta {
             redoc_url: Some("/redoc".into()),
             docs_assets: crate::docs::DocsAssets::Embedded,
             generate_unique_id: None,
+            expose_client: false,
         }
     }
 }
@@ -232,6 +234,16 @@ impl App {
     /// ```
     pub fn generate_unique_id(mut self, f: crate::routing::GenerateUniqueId) -> Self {
         self.meta.generate_unique_id = Some(f);
+        self
+    }
+
+    /// Gives every request the client's address (a
+    /// [`Connection`](crate::request_param::Connection) in its extensions),
+    /// for middleware that reads it. Without it, the server gives it only to
+    /// apps with a route (or route dependency) taking a
+    /// [`Request`](crate::Request), so that other apps pay nothing for it.
+    pub fn expose_client(mut self, yes: bool) -> Self {
+        self.meta.expose_client = yes;
         self
     }
 
@@ -500,8 +512,9 @@ struct Inner {
     paths: Vec<PathEntry>,
     redirect_slashes: bool,
     state: Arc<http::Extensions>,
-    /// A route takes the `Request`, or there is middleware: the server
-    /// gives each request the client's address.
+    /// A route takes the `Request`, or the app asked for it
+    /// ([`App::expose_client`]): the server gives each request the client's
+    /// address.
     wants_client: bool,
     app: App,
 }
@@ -512,7 +525,7 @@ impl Inner {
         let mut paths: Vec<PathEntry> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let state = Arc::new(app.state.clone());
-        let mut wants_client = !app.middleware.is_empty();
+        let mut wants_client = app.meta.expose_client;
         let mut cleanup = false;
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
@@ -746,7 +759,7 @@ impl AppService {
     }
 
     /// Whether the app reads the client's address (a route takes the
-    /// [`Request`](crate::Request), or the app has middleware): the server
+    /// [`Request`](crate::Request), or [`App::expose_client`]): the server
     /// then puts a [`Connection`](crate::request_param::Connection) in each
     /// request's extensions.
     pub fn wants_client(&self) -> bool {

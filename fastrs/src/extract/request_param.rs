@@ -8,8 +8,10 @@
 //! or documented for it.
 //!
 //! The client's address is the connection's peer: the server puts it in the
-//! request's extensions as an [`Address`] (only for apps that have a route
-//! taking a `Request`, or middleware, so that other apps pay nothing for it);
+//! request's extensions as a [`Connection`] (only for apps that have a route
+//! taking a `Request`, or that ask with
+//! [`App::expose_client`](crate::App::expose_client) for their middleware,
+//! so that other apps pay nothing for it);
 //! the [`TestClient`](crate::TestClient) gives `testclient:50000`, as
 //! Starlette's does.
 
