@@ -489,6 +489,40 @@ mod request {
         Json(json!({"token": *token}))
     }
 
+    #[get("/request/users/{user_id}/items/{item_id}", name = "user_item")]
+    async fn user_item_route(user_id: i64, item_id: String) -> Json<Value> {
+        Json(json!({"user_id": user_id, "item_id": item_id}))
+    }
+
+    #[get("/request/links")]
+    async fn links(request: Request) -> Json<Value> {
+        let mut out = fastrs::serde_json::Map::new();
+        let found = [
+            (
+                "user_item",
+                request.url_for("user_item", &[("user_id", "3"), ("item_id", "pen")]),
+            ),
+            ("info", request.url_for("request_info", &[("name", "x")])),
+            ("self", request.url_for("links", &[])),
+        ];
+        for (k, v) in found {
+            out.insert(k.into(), json!(v.expect("a route of that name")));
+        }
+        let missing: [(&str, &[(&str, &str)]); 3] = [
+            ("nope", &[]),
+            ("user_item", &[("user_id", "3")]),
+            ("links", &[("extra", "1")]),
+        ];
+        for (name, params) in missing {
+            let v = match request.url_for(name, params) {
+                Some(_) => "found",
+                None => "NoMatchFound",
+            };
+            out.insert(format!("{name}{}", params.len()), json!(v));
+        }
+        Json(Value::Object(out))
+    }
+
     pub fn routes(app: App) -> App {
         app.state(Greeting("hello"))
             .middleware(mark)
@@ -498,6 +532,8 @@ mod request {
             .route(request_body)
             .route(request_body_and_model)
             .route(request_dependency)
+            .route(user_item_route)
+            .route(links)
     }
 }
 

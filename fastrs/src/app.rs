@@ -526,6 +526,11 @@ impl Inner {
         let mut index: HashMap<String, usize> = HashMap::new();
         let state = Arc::new(app.state.clone());
         let mut wants_client = app.meta.expose_client;
+        let route_names: Arc<[(String, String)]> = app
+            .routes
+            .iter()
+            .map(|r| (r.operation.name.to_string(), r.path.clone()))
+            .collect();
         let mut cleanup = false;
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
@@ -563,6 +568,7 @@ impl Inner {
                 handler: r.handler.clone(),
                 scope: Arc::new(RouteScope {
                     keep_body: uses_request,
+                    route_names: uses_request.then(|| route_names.clone()),
                     ..RouteScope::new(state.clone(), deps, app.limits, r.operation.form_multipart)
                 }),
                 needs_completion,

@@ -198,6 +198,27 @@ def request_dependency(token: str = Depends(token_from_request)):
     return {"token": token}
 
 
+@app.get("/request/users/{user_id}/items/{item_id}", name="user_item")
+async def user_item(user_id: int, item_id: str):
+    return {"user_id": user_id, "item_id": item_id}
+
+
+@app.get("/request/links")
+async def links(request: Request):
+    out = {
+        "user_item": str(request.url_for("user_item", user_id=3, item_id="pen")),
+        "info": str(request.url_for("request_info", name="x")),
+        "self": str(request.url_for("links")),
+    }
+    for name, params in [("nope", {}), ("user_item", {"user_id": 3}), ("links", {"extra": "1"})]:
+        try:
+            request.url_for(name, **params)
+            out[name] = "found"
+        except Exception as e:
+            out[name + str(len(params))] = type(e).__name__
+    return out
+
+
 # ---- the response parameter: "Response Cookies", "Response Headers",
 # "Response - Change Status Code", and the same from dependencies ----
 
@@ -494,3 +515,4 @@ case("yield_nested_error", "GET", "/yield/nested-error")
 case("yield_nested_error_log", "GET", "/yield/log")
 case("yield_teapot", "GET", "/yield/teapot")
 case("yield_teapot_log", "GET", "/yield/log")
+case("request_url_for", "GET", "/request/links")

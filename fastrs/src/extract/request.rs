@@ -145,6 +145,10 @@ pub struct RouteScope {
     /// Whether the route takes a `Request`, whose `body()` gives the bytes
     /// a body parameter read: they are kept.
     pub(crate) keep_body: bool,
+    /// The app's routes by name and path template, for
+    /// [`Request::url_for`](crate::Request::url_for) (only in the scope of
+    /// routes taking a `Request`).
+    pub(crate) route_names: Option<Arc<[(String, String)]>>,
 }
 
 impl RouteScope {
@@ -161,6 +165,7 @@ impl RouteScope {
             limits,
             files,
             keep_body: false,
+            route_names: None,
         }
     }
 }
@@ -649,6 +654,11 @@ impl RequestContext {
             .iter()
             .filter_map(|n| Some((n.to_string(), self.path_param(n)?.to_owned())))
             .collect()
+    }
+
+    /// The app's routes by name (see [`RouteScope`]).
+    pub(crate) fn route_names(&self) -> Option<Arc<[(String, String)]>> {
+        self.scope.route_names.clone()
     }
 
     /// The app's state (what [`state`](Self::state) reads from).

@@ -137,6 +137,7 @@ pub struct Request {
     connection: Option<Connection>,
     state: RequestState,
     app_state: Arc<http::Extensions>,
+    route_names: Option<Arc<[(String, String)]>>,
     body: RequestBodyState,
 }
 
@@ -200,6 +201,49 @@ impl Request {
             Some(Address { host, port }) => Cow::Owned(format!("{host}:{port}")),
             None => Cow::Borrowed("localhost"),
         }
+    }
+
+    /// The absolute URL of the route named `name` (its function's name, or
+    /// its `name = "…"` option) with its path parameters `params`:
+    /// Starlette's `request.url_for(name, **params)`. `None` (Starlette's
+    /// `NoMatchFound`) when no route has that name and exactly those
+    /// parameters.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    ///
+    /// #[get("/items/{item_id}")]
+    /// async fn read_item(item_id: i64) -> Json<i64> { Json(item_id) }
+    ///
+    /// #[get("/link")]
+    /// async fn link(request: Request) -> Json<Option<String>> {
+    ///     Json(request.url_for("read_item", &[("item_id", "3")]))
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().route(read_item).route(link));
+    /// assert_eq!(client.get("/link").send().json(), "http://testserver/items/3");
+    /// ```
+    pub fn url_for(&self, name: &str, params: &[(&str, &str)]) -> Option<String> {
+        let names = self.route_names.as_deref()?;
+        'routes: for (_, template) in names.iter().filter(|(n, _)| n == name) {
+            let wanted = crate::app::param_names(template);
+            if wanted.len() != params.len() {
+                continue;
+            }
+            let mut path = template.clone();
+            for w in &wanted {
+                let Some((_, v)) = params.iter().find(|(k, _)| k == w) else {
+                    continue 'routes;
+                };
+                if v.is_empty() || v.contains('/') {
+                    continue 'routes;
+                }
+                path = path.replace(&format!("{{{w}}}"), v);
+            }
+            let base = self.base_url();
+            return Some(format!("{}{path}", base.trim_end_matches('/')));
+        }
+        None
     }
 
     /// The path, percent-decoded (Starlette's `request.url.path`).
@@ -336,6 +380,7 @@ impl Request {
             connection: parts.extensions.get::<Connection>().cloned(),
             state,
             app_state: cx.app_state(),
+            route_names: cx.route_names(),
             body,
         }
     }
