@@ -934,10 +934,11 @@ fn document_equals_fastapi() {
 }
 
 /// Over a real socket the client is the connection's peer (for a route
-/// taking the `Request`, and for middleware with `expose_client`), and the
-/// URL's host the `Host` header.
+/// taking the `Request`, and for middleware with `expose_client`), or the
+/// client a trusted proxy forwarded; the URL's host is the `Host` header.
 #[tokio::test]
 async fn client_is_the_peer_on_a_socket() {
+    use fastrs::proxy_headers::TrustedHosts;
     use fastrs::server::{Config, Server};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -947,52 +948,65 @@ async fn client_is_the_peer_on_a_socket() {
         Json(json!({"host": c.host, "port": c.port, "url": request.url()}))
     }
 
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        access_log: false,
-        ..Config::default()
-    };
     // A middleware reads it too, when the app exposes it.
-    let app = App::new()
-        .route(peer)
-        .expose_client(true)
-        .middleware(|req, next| async move {
-            let conn = req
-                .extensions()
-                .get::<fastrs::request_param::Connection>()
-                .cloned();
-            let mut r = next.run(req).await;
-            let port = conn.and_then(|c| c.client).map(|a| a.port.to_string());
-            r.headers_mut()
-                .insert("x-peer-port", port.unwrap_or_default().parse().unwrap());
-            r
-        });
-    let server = Server::bind(app, config).await.unwrap();
-    let addr = server.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(server.run_until(async {
-        let _ = stopped.await;
-    }));
-    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let local = conn.local_addr().unwrap();
-    conn.write_all(
-        b"GET /peer?x=1 HTTP/1.1\r\nhost: example.test:8080\r\nconnection: close\r\n\r\n",
-    )
-    .await
-    .unwrap();
-    let mut raw = Vec::new();
-    conn.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8(raw).unwrap();
-    let port_header = format!("x-peer-port: {}\r\n", local.port());
-    assert!(text.contains(&port_header), "{text}");
-    let body = text.split("\r\n\r\n").nth(1).unwrap();
-    let v: Value = fastrs::serde_json::from_str(body).unwrap();
-    assert_eq!(
-        v,
-        json!({"host": "127.0.0.1", "port": local.port(), "url": "http://example.test:8080/peer?x=1"})
-    );
-    let _ = stop.send(());
-    task.await.unwrap().unwrap();
+    fn app() -> App {
+        App::new()
+            .route(peer)
+            .expose_client(true)
+            .middleware(|req, next| async move {
+                let conn = req
+                    .extensions()
+                    .get::<fastrs::request_param::Connection>()
+                    .cloned();
+                let mut r = next.run(req).await;
+                let port = conn.and_then(|c| c.client).map(|a| a.port.to_string());
+                r.headers_mut()
+                    .insert("x-peer-port", port.unwrap_or_default().parse().unwrap());
+                r
+            })
+    }
+
+    // Not a trusted proxy: the forwarded headers are ignored; the default
+    // trusts 127.0.0.1, whose forwarded client and scheme are taken.
+    for trusted in [Some("10.0.0.0/8"), None] {
+        let mut config = Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            access_log: false,
+            ..Config::default()
+        };
+        if let Some(t) = trusted {
+            config.forwarded_allow_ips = Some(std::sync::Arc::new(TrustedHosts::parse(t)));
+        }
+        let server = Server::bind(app(), config).await.unwrap();
+        let addr = server.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(server.run_until(async {
+            let _ = stopped.await;
+        }));
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let local = conn.local_addr().unwrap();
+        conn.write_all(
+            b"GET /peer?x=1 HTTP/1.1\r\nhost: example.test:8080\r\nx-forwarded-for: 198.51.100.7\r\n\
+              x-forwarded-proto: https\r\nconnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+        let mut raw = Vec::new();
+        conn.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        let body = text.split("\r\n\r\n").nth(1).unwrap();
+        let v: Value = fastrs::serde_json::from_str(body).unwrap();
+        let want = if trusted.is_some() {
+            json!({"host": "127.0.0.1", "port": local.port(), "url": "http://example.test:8080/peer?x=1"})
+        } else {
+            json!({"host": "198.51.100.7", "port": 0, "url": "https://example.test:8080/peer?x=1"})
+        };
+        assert_eq!(v, want);
+        let port_header = format!("x-peer-port: {}\r\n", want["port"]);
+        assert!(text.contains(&port_header), "{text}");
+        let _ = stop.send(());
+        task.await.unwrap().unwrap();
+    }
 }
 
 /// A clean-up hook sees a handler's panic (answered 500) and may replace it.
@@ -1023,4 +1037,37 @@ fn clean_up_sees_a_panic() {
         (r.status().as_u16(), r.json()),
         (503, json!({"detail": "recovered"}))
     );
+}
+
+/// The client behind a trusted proxy, as uvicorn's `ProxyHeadersMiddleware`
+/// makes it (`fastapi_request_response/record_forwarded.py`: 650 cases of
+/// trusted hosts, peers, `X-Forwarded-For` and `X-Forwarded-Proto`).
+#[test]
+fn proxy_headers_as_uvicorn() {
+    use fastrs::proxy_headers::TrustedHosts;
+    use fastrs::request_param::Address;
+
+    let cases = replay::cases(include_str!("fastapi_request_response/forwarded.json"));
+    let mut failures = Vec::new();
+    for c in &cases {
+        let trusted = TrustedHosts::parse(c["trusted"].as_str().unwrap());
+        let mut headers = fastrs::http::HeaderMap::new();
+        for v in c["forwarded_for"].as_array().unwrap() {
+            headers.append("x-forwarded-for", v.as_str().unwrap().parse().unwrap());
+        }
+        if let Some(p) = c["forwarded_proto"].as_str() {
+            headers.append("x-forwarded-proto", p.parse().unwrap());
+        }
+        let peer = Address {
+            host: c["peer"].as_str().unwrap().to_owned(),
+            port: 50000,
+        };
+        let (client, scheme) = trusted.resolve(peer, &headers);
+        let got = json!({"client": [client.host, client.port], "scheme": scheme.unwrap_or("http")});
+        let want = json!({"client": c["client"], "scheme": c["scheme"]});
+        if got != want {
+            failures.push(format!("{c}\n    got {got}"));
+        }
+    }
+    assert_no_differences(failures);
 }

@@ -50,6 +50,7 @@ pub mod http_error;
 pub mod lifespan;
 pub mod middleware;
 pub mod openapi;
+pub mod proxy_headers;
 pub mod response;
 pub mod routing;
 pub mod server;

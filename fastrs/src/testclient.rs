@@ -199,6 +199,7 @@ impl TestRequest<'_> {
                     host: "testserver".into(),
                     port: 80,
                 }),
+                scheme: None,
             });
         if !body.is_empty() && !req.headers().contains_key(http::header::CONTENT_LENGTH) {
             req.headers_mut()

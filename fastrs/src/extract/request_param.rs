@@ -48,6 +48,9 @@ pub struct Connection {
     /// The server, when the request carries no `Host` (Starlette's
     /// `scope["server"]`): `testserver:80` under the test client.
     pub server: Option<Address>,
+    /// The scheme a trusted proxy forwarded (`X-Forwarded-Proto`, see
+    /// [`proxy_headers`](crate::proxy_headers)); else the URI's, else `http`.
+    pub scheme: Option<&'static str>,
 }
 
 /// Per-request state (Starlette's `request.state`): typed values that
@@ -168,7 +171,7 @@ impl Request {
     /// `http://host/path?query`, the host from the `Host` header (else the
     /// URI's authority, else the server's address).
     pub fn url(&self) -> String {
-        let scheme = self.uri.scheme_str().unwrap_or("http");
+        let scheme = self.scheme();
         let mut url = format!("{scheme}://{}", self.host());
         url.push_str(&self.path());
         if let Some(q) = self.query() {
@@ -181,8 +184,18 @@ impl Request {
     /// The URL without path and query, ending with `/`: Starlette's
     /// `request.base_url`.
     pub fn base_url(&self) -> String {
-        let scheme = self.uri.scheme_str().unwrap_or("http");
+        let scheme = self.scheme();
         format!("{scheme}://{}/", self.host())
+    }
+
+    /// The scheme: a trusted proxy's `X-Forwarded-Proto`, else the URI's
+    /// (HTTP/2), else `http`.
+    pub fn scheme(&self) -> &str {
+        self.connection
+            .as_ref()
+            .and_then(|c| c.scheme)
+            .or(self.uri.scheme_str())
+            .unwrap_or("http")
     }
 
     fn host(&self) -> Cow<'_, str> {
@@ -301,8 +314,10 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The client's address: the connection's peer (Starlette's
-    /// `request.client`); `None` when the server did not give it.
+    /// The client's address (Starlette's `request.client`): the
+    /// connection's peer, or the client a trusted proxy forwarded (see
+    /// [`proxy_headers`](crate::proxy_headers)); `None` when the server did
+    /// not give it.
     pub fn client(&self) -> Option<&Address> {
         self.connection.as_ref().and_then(|c| c.client.as_ref())
     }
