@@ -185,7 +185,7 @@ impl TrustedHosts {
         let scheme = headers
             .get_all("x-forwarded-proto")
             .iter()
-            .last()
+            .next_back()
             .and_then(|v| match latin1(v.as_bytes()).trim() {
                 "http" => Some("http"),
                 "https" => Some("https"),
