@@ -1,9 +1,9 @@
 //! Redirects, cookies, streaming and file responses.
 
 use bytes::Bytes;
-use fastrs::cookie::Cookie;
 use fastrs::prelude::*;
 use fastrs::response::{delete_cookie, set_cookie, FileResponse, Redirect, Streaming};
+use fastrs::set_cookie::SetCookie;
 
 #[get("/old")]
 async fn old() -> Redirect {
@@ -13,20 +13,14 @@ async fn old() -> Redirect {
 #[post("/login")]
 async fn login() -> Response {
     let mut r = Json(serde_json::json!({"ok": true})).into_response();
-    set_cookie(
-        &mut r,
-        &Cookie::build(("session", "abc"))
-            .path("/")
-            .http_only(true)
-            .build(),
-    );
+    set_cookie(&mut r, &SetCookie::new("session", "abc").httponly(true));
     r
 }
 
 #[post("/logout")]
 async fn logout() -> Response {
     let mut r = NoContent.into_response();
-    delete_cookie(&mut r, "session", "/");
+    delete_cookie(&mut r, "session");
     r
 }
 
@@ -69,11 +63,12 @@ fn cookies_set_and_deleted() {
     let c = client();
     assert_eq!(
         c.post("/login").send().header("set-cookie"),
-        Some("session=abc; HttpOnly; Path=/")
+        Some("session=abc; HttpOnly; Path=/; SameSite=lax")
     );
     let del = c.post("/logout").send();
     let v = del.header("set-cookie").unwrap();
-    assert!(v.starts_with("session=; Path=/; Max-Age=0"), "{v}");
+    assert!(v.starts_with("session=\"\"; expires="), "{v}");
+    assert!(v.ends_with(" GMT; Max-Age=0; Path=/; SameSite=lax"), "{v}");
 }
 
 #[test]

@@ -10,11 +10,10 @@
 #[path = "support/replay.rs"]
 mod replay;
 
-use fastrs::cookie::Cookie;
 use fastrs::prelude::*;
-use fastrs::response::{delete_cookie, set_cookie};
 use fastrs::security::OAuth2PasswordBearer;
 use fastrs::serde_json::{json, Value};
+use fastrs::set_cookie::SetCookie;
 use fastrs::AsyncTestClient;
 
 #[dependency]
@@ -96,16 +95,12 @@ async fn test_db(suffix: Depends<db_suffix>, #[query(default = 1)] n: i64) -> St
     format!("test-{}-{n}", *suffix)
 }
 
-// Cookies.
+// Cookies, set through the response parameter as FastAPI's app does.
 #[post("/login")]
-async fn login() -> Response {
-    let mut r = Json(json!({"logged_in": true})).into_response();
-    set_cookie(&mut r, &Cookie::build(("session", "abc")).path("/").build());
-    set_cookie(
-        &mut r,
-        &Cookie::build(("area", "admin")).path("/admin").build(),
-    );
-    r
+async fn login(response: TemporalResponse) -> Json<Value> {
+    response.set_cookie(SetCookie::new("session", "abc"));
+    response.set_cookie(SetCookie::new("area", "admin").path("/admin"));
+    Json(json!({"logged_in": true}))
 }
 
 #[get("/whoami")]
@@ -122,10 +117,9 @@ async fn admin_whoami(
 }
 
 #[post("/logout")]
-async fn logout() -> Response {
-    let mut r = Json(json!({"logged_in": false})).into_response();
-    delete_cookie(&mut r, "session", "/");
-    r
+async fn logout(response: TemporalResponse) -> Json<Value> {
+    response.delete_cookie("session");
+    Json(json!({"logged_in": false}))
 }
 
 fn app() -> App {

@@ -1,6 +1,8 @@
 //! `#[dependency]`: a function whose parameters are extracted like a
 //! handler's becomes a unit struct implementing `fastrs::Dependency`. The
-//! parameters go through the same stages as a route's (`signature`).
+//! parameters go through the same stages as a route's (`signature`). A
+//! plain `fn` runs on the blocking pool, as a plain-`fn` handler does (and
+//! FastAPI's `def` dependencies in its threadpool).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
@@ -17,7 +19,7 @@ pub fn expand_dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(_) => {
             let mut ts = syn::Error::new(
                 signature::first_span(&item),
-                "#[dependency] applies to a function: `async fn name(...) -> T { ... }`",
+                "#[dependency] applies to a function: `async fn name(...) -> T { ... }` or `fn name(...) -> T { ... }`",
             )
             .to_compile_error();
             ts.extend(item);
@@ -25,9 +27,6 @@ pub fn expand_dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let responses = dependency_options(attr, &mut errors);
-    if func.sig.asyncness.is_none() {
-        errors.at(func.sig.fn_token, "a dependency is an `async fn`");
-    }
     if !func.sig.generics.params.is_empty() {
         errors.at(&func.sig.generics, "dependencies cannot be generic");
     }
@@ -82,6 +81,11 @@ fn generate_dependency(
     call_fn.sig.ident = format_ident!("call");
     call_fn.vis = syn::Visibility::Public(Default::default());
     let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
+    let call = if func.sig.asyncness.is_some() {
+        quote!(#name::call(#(#call_args),*).await)
+    } else {
+        quote!(::fastrs::routing::run_blocking(move || #name::call(#(#call_args),*)).await)
+    };
     let ret_err = quote!(return ::core::result::Result::Err(r));
     let Extraction {
         statics,
@@ -164,7 +168,7 @@ fn generate_dependency(
                         return ::core::result::Result::Ok(::core::option::Option::None);
                     }
                     #unpack
-                    let __ret = #name::call(#(#call_args),*).await;
+                    let __ret = #call;
                     #finish
                 }
             }

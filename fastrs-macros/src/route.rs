@@ -28,6 +28,8 @@ const ROUTE_OPTIONS: &[&str] = &[
     "response_model",
     "responses",
     "name",
+    "operation_id",
+    "generate_unique_id_function",
 ];
 struct RouteArgs {
     path: LitStr,
@@ -40,6 +42,8 @@ struct RouteArgs {
     response_model: Option<Type>,
     responses: Vec<crate::responses::Documented>,
     name: Option<LitStr>,
+    operation_id: Option<LitStr>,
+    generate_unique_id: Option<syn::Path>,
 }
 
 fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
@@ -115,6 +119,8 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
         response_model: None,
         responses: Vec::new(),
         name: None,
+        operation_id: None,
+        generate_unique_id: None,
     };
     args.responses = crate::responses::check(responses, errors);
     let mut seen: Vec<String> = Vec::new();
@@ -162,6 +168,14 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
             },
             "summary" => args.summary = str_value(errors),
             "name" => args.name = str_value(errors),
+            "operation_id" => args.operation_id = str_value(errors),
+            "generate_unique_id_function" => match &value {
+                Some(Expr::Path(p)) => args.generate_unique_id = Some(p.path.clone()),
+                _ => errors.at(
+                    &name,
+                    "`generate_unique_id_function` takes a function: `generate_unique_id_function = my_ids`",
+                ),
+            },
             "description" => args.description = str_value(errors),
             "deprecated" | "include_in_schema" => {
                 let v = match &value {
@@ -326,10 +340,14 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
         syn::ReturnType::Default => name.span(),
     };
     let respond = quote_spanned! {ret_span=>
-        ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+        ::fastrs::IntoResponse::into_route_response(__ret, __STATUS, __cx)
     };
     let tags = &args.tags;
     let summary = args.summary.map(|s| quote!(.summary(#s)));
+    let operation_id = args.operation_id.map(|s| quote!(.operation_id(#s)));
+    let generate_unique_id = args
+        .generate_unique_id
+        .map(|f| quote!(.generate_unique_id(#f)));
     let description = args
         .description
         .map(|d| d.value())
@@ -389,6 +407,8 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
                 .status(__STATUS)
                 #(.tag(#tags))*
                 #summary
+                #operation_id
+                #generate_unique_id
                 #description
                 .deprecated(#deprecated)
                 .include_in_schema(#include)

@@ -72,6 +72,8 @@ pub(crate) struct Meta {
     pub(crate) docs_url: Option<String>,
     pub(crate) redoc_url: Option<String>,
     pub(crate) docs_assets: crate::docs::DocsAssets,
+    pub(crate) generate_unique_id: Option<crate::routing::GenerateUniqueId>,
+    pub(crate) expose_client: bool,
 }
 
 impl Default for Meta {
@@ -86,6 +88,8 @@ impl Default for Meta {
             docs_url: Some("/docs".into()),
             redoc_url: Some("/redoc".into()),
             docs_assets: crate::docs::DocsAssets::Embedded,
+            generate_unique_id: None,
+            expose_client: false,
         }
     }
 }
@@ -203,6 +207,45 @@ impl App {
     /// binary (default, works offline) or a CDN.
     pub fn docs_assets(mut self, assets: crate::docs::DocsAssets) -> Self {
         self.meta.docs_assets = assets;
+        self
+    }
+
+    /// Sets the function that generates the operation id of every route
+    /// without an `operation_id` (FastAPI's `generate_unique_id_function`);
+    /// a router's or a route's own generator wins. The id also names the
+    /// route's `Body_<id>` and `Response_<id>` schemas. Two operations with
+    /// one id are warned about when the document is built, as FastAPI
+    /// does: `Duplicate Operation ID <id> for function <name>`.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    ///
+    /// fn tag_and_name(route: &fastrs::Route) -> String {
+    ///     format!("{}-{}", route.operation().tags[0], route.operation().name)
+    /// }
+    ///
+    /// #[get("/items/", tags = ["items"])]
+    /// async fn get_items() -> Json<Vec<String>> { Json(vec![]) }
+    ///
+    /// #[get("/users/", tags = ["users"], operation_id = "list_users")]
+    /// async fn get_users() -> Json<Vec<String>> { Json(vec![]) }
+    ///
+    /// let doc = App::new().generate_unique_id(tag_and_name).route(get_items).route(get_users).openapi();
+    /// assert_eq!(doc["paths"]["/items/"]["get"]["operationId"], "items-get_items");
+    /// assert_eq!(doc["paths"]["/users/"]["get"]["operationId"], "list_users");
+    /// ```
+    pub fn generate_unique_id(mut self, f: crate::routing::GenerateUniqueId) -> Self {
+        self.meta.generate_unique_id = Some(f);
+        self
+    }
+
+    /// Gives every request the client's address (a
+    /// [`Connection`](crate::request_param::Connection) in its extensions),
+    /// for middleware that reads it. Without it, the server gives it only to
+    /// apps with a route (or route dependency) taking a
+    /// [`Request`](crate::Request), so that other apps pay nothing for it.
+    pub fn expose_client(mut self, yes: bool) -> Self {
+        self.meta.expose_client = yes;
         self
     }
 
@@ -495,6 +538,10 @@ struct Inner {
     paths: Vec<PathEntry>,
     redirect_slashes: bool,
     state: Arc<http::Extensions>,
+    /// A route takes the `Request`, or the app asked for it
+    /// ([`App::expose_client`]): the server gives each request the client's
+    /// address.
+    wants_client: bool,
     app: App,
 }
 
@@ -506,6 +553,13 @@ impl Inner {
         let state = Arc::new(app.state.clone());
         let overrides = (!app.overrides.is_empty()).then(|| Arc::new(app.overrides.clone()));
         let overrides_complete = app.overrides.need_completion();
+        let mut wants_client = app.meta.expose_client;
+        let route_names: Arc<[(String, String)]> = app
+            .routes
+            .iter()
+            .map(|r| (r.operation.name.to_string(), r.path.clone()))
+            .collect();
+        let mut cleanup = false;
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
                 if let Err(e) = router.insert(r.path.clone(), paths.len()) {
@@ -527,22 +581,31 @@ impl Inner {
             );
             let deps = (!r.dependencies.is_empty())
                 .then(|| RouteDependencies::from(r.dependencies.clone()));
-            let needs_completion = r.operation.needs_completion
-                || overrides_complete
-                || r.dependencies.iter().any(|d| {
-                    let mut op = crate::routing::Operation::default();
-                    (d.document)(&mut op);
-                    op.needs_completion
-                });
+            let mut route_deps = crate::routing::Operation::default();
+            for d in &r.dependencies {
+                (d.document)(&mut route_deps);
+            }
+            let needs_completion =
+                r.operation.needs_completion || route_deps.needs_completion || overrides_complete;
+            let uses_request = r.operation.uses_request || route_deps.uses_request;
+            wants_client |= uses_request;
+            if needs_completion {
+                cleanup = true;
+            }
             entry.methods.push(MethodEntry {
                 method: r.method.clone(),
                 handler: r.handler.clone(),
                 scope: Arc::new(RouteScope {
                     overrides: overrides.clone(),
+                    keep_body: uses_request,
+                    route_names: uses_request.then(|| route_names.clone()),
                     ..RouteScope::new(state.clone(), deps, app.limits, r.operation.form_multipart)
                 }),
                 needs_completion,
             });
+        }
+        if cleanup {
+            crate::exception::register_app_with_cleanup();
         }
         for entry in &mut paths {
             let mut names: Vec<&str> = entry.methods.iter().map(|m| m.method.as_str()).collect();
@@ -557,6 +620,7 @@ impl Inner {
             paths,
             redirect_slashes: app.redirect_slashes,
             state,
+            wants_client,
             app,
         }
     }
@@ -703,7 +767,9 @@ fn panicked(panic: &(dyn std::any::Any + Send)) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "non-string panic payload".into());
     tracing::error!(panic = %msg, "handler panicked; answered 500");
-    HttpError::new(500, "Internal Server Error").into_response()
+    let mut r = HttpError::new(500, "Internal Server Error").into_response();
+    r.extensions_mut().insert(crate::background::Panicked);
+    r
 }
 
 /// A frozen [`App`], answering requests; clone it freely (one `Arc`).
@@ -726,6 +792,14 @@ impl AppService {
         for hook in &self.inner.app.shutdown {
             hook(&self.inner.state).await;
         }
+    }
+
+    /// Whether the app reads the client's address (a route takes the
+    /// [`Request`](crate::Request), or [`App::expose_client`]): the server
+    /// then puts a [`Connection`](crate::request_param::Connection) in each
+    /// request's extensions.
+    pub fn wants_client(&self) -> bool {
+        self.inner.wants_client
     }
 
     /// The app it was built from (routes and metadata).

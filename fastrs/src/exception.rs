@@ -39,6 +39,15 @@ pub(crate) fn register_app_with_handlers() {
     APPS_WITH_HANDLERS.fetch_add(1, Ordering::Relaxed);
 }
 
+/// How many frozen apps in this process have routes with clean-up hooks,
+/// which may read the error a handler raised ([`Exit::error`](crate::background::Exit::error)).
+static APPS_WITH_CLEANUP: AtomicUsize = AtomicUsize::new(0);
+
+/// Notes that a frozen app has routes with clean-up (see [`attach`]).
+pub(crate) fn register_app_with_cleanup() {
+    APPS_WITH_CLEANUP.fetch_add(1, Ordering::Relaxed);
+}
+
 /// Whether some app in this process has exception handlers: only then is
 /// what they may read (the request body of a validation error) kept.
 pub(crate) fn handlers_registered() -> bool {
@@ -47,7 +56,7 @@ pub(crate) fn handlers_registered() -> bool {
 
 /// Attaches `error` to `response`, for the app's exception handlers.
 pub fn attach<E: Send + Sync + 'static>(mut response: Response, error: E) -> Response {
-    if !handlers_registered() {
+    if !handlers_registered() && APPS_WITH_CLEANUP.load(Ordering::Relaxed) == 0 {
         return response;
     }
     response.extensions_mut().insert(Raised {

@@ -50,16 +50,20 @@ pub mod http_error;
 pub mod lifespan;
 pub mod middleware;
 pub mod openapi;
+pub mod proxy_headers;
 pub mod response;
 pub mod routing;
 pub mod server;
+pub mod set_cookie;
 pub mod testclient;
 pub mod validate;
 
 // Each concept keeps its short path (`fastrs::lax`, `fastrs::security`…);
 // the folders above show where it sits in the flow.
 #[doc(no_inline)]
-pub use extract::{background, dependency, form, request, security};
+pub use extract::{
+    background, dependency, form, request, request_param, security, temporal_response,
+};
 #[doc(no_inline)]
 pub use middleware::{cors, gzip, trusted_host};
 #[doc(no_inline)]
@@ -75,9 +79,11 @@ pub use http_error::HttpError;
 pub use lax::{FromJson, FromParam};
 pub use model::Model;
 pub use request::{ParamSpec, RequestContext, Source};
+pub use request_param::{Request, RequestState};
 pub use response::{Html, IntoResponse, Json, NoContent, PlainText, Response};
 pub use routing::{Endpoint, Route, Router};
 pub use server::serve;
+pub use temporal_response::TemporalResponse;
 pub use testclient::{AsyncTestClient, TestClient, TestResponse};
 pub use types::{Bytes, Email};
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
@@ -147,8 +153,8 @@ pub use {chrono, cookie, http, schemars, serde, serde_json};
 pub mod prelude {
     pub use crate::{
         delete, dependency, get, head, options, patch, post, put, App, Depends, Email, Fresh, Html,
-        HttpError, IntoResponse, Json, Model, NoContent, PlainText, Response, Router, State,
-        TestClient,
+        HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
+        State, TemporalResponse, TestClient,
     };
     pub use http::StatusCode;
 }

@@ -52,6 +52,15 @@ pub trait IntoResponse: Sized {
         r
     }
 
+    /// The route's response: [`into_response_with_status`](Self::into_response_with_status),
+    /// then what the handler and its dependencies set on the request's
+    /// [`TemporalResponse`](crate::TemporalResponse) merged in (what the
+    /// route macros call). An error (`Err` of a `Result`) and an explicit
+    /// [`Response`] are sent as they are, as FastAPI does.
+    fn into_route_response(self, status: StatusCode, cx: &crate::RequestContext) -> Response {
+        crate::temporal_response::merge(self.into_response_with_status(status), cx)
+    }
+
     /// The JSON Schema of the success body, for the OpenAPI document; `None`
     /// documents an untyped JSON body. Models give their schema; `Result` and
     /// `(StatusCode, T)` give `T`'s.
@@ -156,6 +165,9 @@ impl IntoResponse for Response {
     fn into_response_with_status(self, _: StatusCode) -> Response {
         self
     }
+    fn into_route_response(self, _: StatusCode, _: &crate::RequestContext) -> Response {
+        self
+    }
 }
 
 impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
@@ -168,6 +180,12 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
     fn into_response_with_status(self, status: StatusCode) -> Response {
         match self {
             Ok(v) => v.into_response_with_status(status),
+            Err(e) => e.into_response(),
+        }
+    }
+    fn into_route_response(self, status: StatusCode, cx: &crate::RequestContext) -> Response {
+        match self {
+            Ok(v) => v.into_route_response(status, cx),
             Err(e) => e.into_response(),
         }
     }
@@ -332,31 +350,34 @@ impl IntoResponse for Redirect {
     }
 }
 
-/// Adds a `Set-Cookie` header (build the cookie with the re-exported
-/// [`cookie`](crate::cookie) crate, as Starlette's `set_cookie` would).
+/// Adds a `Set-Cookie` header as Starlette's `response.set_cookie(…)` writes
+/// it (see [`SetCookie`](crate::set_cookie::SetCookie) for the options and
+/// defaults). A cookie Python would refuse (an illegal key, a value beyond
+/// Latin-1) is left out and logged.
 ///
 /// ```
-/// use fastrs::{IntoResponse, Json, response::set_cookie, cookie::Cookie};
+/// use fastrs::{IntoResponse, Json, response::set_cookie, set_cookie::SetCookie};
 /// let mut r = Json(serde_json::json!({})).into_response();
-/// set_cookie(&mut r, &Cookie::build(("session", "abc")).path("/").http_only(true).build());
-/// assert_eq!(r.headers()["set-cookie"], "session=abc; HttpOnly; Path=/");
+/// set_cookie(&mut r, &SetCookie::new("session", "abc").httponly(true));
+/// assert_eq!(r.headers()["set-cookie"], "session=abc; HttpOnly; Path=/; SameSite=lax");
 /// ```
-pub fn set_cookie(response: &mut Response, cookie: &cookie::Cookie<'_>) {
-    match HeaderValue::try_from(cookie.to_string()) {
+pub fn set_cookie(response: &mut Response, cookie: &crate::set_cookie::SetCookie) {
+    match cookie.header_value() {
         Ok(v) => {
             response.headers_mut().append(http::header::SET_COOKIE, v);
         }
-        Err(_) => tracing::error!("invalid cookie dropped"),
+        Err(e) => tracing::error!("cookie dropped: {e}"),
     }
 }
 
-/// Removes a cookie on the client (an expired `Set-Cookie`).
-pub fn delete_cookie(response: &mut Response, name: &str, path: &str) {
-    let mut c = cookie::Cookie::build((name.to_owned(), String::new()))
-        .path(path.to_owned())
-        .build();
-    c.make_removal();
-    set_cookie(response, &c);
+/// Removes a cookie on the client as Starlette's `response.delete_cookie(key)`
+/// does (path `/`, `SameSite=lax`); for other options, pass
+/// [`SetCookie::delete`](crate::set_cookie::SetCookie::delete) to [`set_cookie`].
+pub fn delete_cookie(response: &mut Response, key: &str) {
+    set_cookie(
+        response,
+        &crate::set_cookie::SetCookie::delete(key.to_owned()),
+    );
 }
 
 /// A streamed body: FastAPI's `StreamingResponse`.

@@ -28,6 +28,10 @@ pub type Handler = Arc<dyn Fn(RequestContext) -> BoxFuture + Send + Sync + 'stat
 /// Builds the JSON Schema of a type for the OpenAPI document.
 pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
 
+/// A function giving a route its operation id (FastAPI's
+/// `generate_unique_id_function`): see [`App::generate_unique_id`](crate::App::generate_unique_id).
+pub type GenerateUniqueId = fn(&Route) -> String;
+
 /// A documented parameter of an operation.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamDoc {
@@ -48,6 +52,13 @@ pub struct ParamDoc {
 pub struct Operation {
     /// The handler's function name (FastAPI's operationId and summary derive from it).
     pub name: Cow<'static, str>,
+    /// The operation id given to the route (`operation_id = "…"`), else
+    /// generated (see [`Operation::generate_unique_id`]).
+    pub operation_id: Option<Cow<'static, str>>,
+    /// The route's or its router's operation-id generator (FastAPI's
+    /// `generate_unique_id_function`); `None`: the app's, else
+    /// [`generate_unique_id`](crate::openapi::generate_unique_id).
+    pub generate_unique_id: Option<GenerateUniqueId>,
     /// A one-line summary ("Read Item" by default).
     pub summary: Option<Cow<'static, str>>,
     /// The description (the doc comment by default).
@@ -80,6 +91,10 @@ pub struct Operation {
     /// Whether the route (or a dependency of it) uses `BackgroundTasks` or
     /// `Cleanup`, so the app prepares a per-request completion registry.
     pub needs_completion: bool,
+    /// Whether the route (or a dependency of it) takes the
+    /// [`Request`](crate::Request): the server then gives the request the
+    /// client's address, and a body parameter's bytes are kept for it.
+    pub uses_request: bool,
     /// Form fields (and files): documented as one `Body_<operation id>`
     /// schema of the request body.
     pub form: Vec<ParamDoc>,
@@ -129,6 +144,8 @@ impl Default for Operation {
     fn default() -> Self {
         Operation {
             name: Cow::Borrowed(""),
+            operation_id: None,
+            generate_unique_id: None,
             summary: None,
             description: None,
             tags: Vec::new(),
@@ -143,6 +160,7 @@ impl Default for Operation {
             responses: Vec::new(),
             security: Vec::new(),
             needs_completion: false,
+            uses_request: false,
             form: Vec::new(),
             form_multipart: false,
             form_model: None,
@@ -222,6 +240,36 @@ impl Route {
     pub fn name(mut self, name: &'static str) -> Self {
         self.operation.name = Cow::Borrowed(name);
         self
+    }
+
+    /// Sets the operation id (FastAPI's `operation_id=`), which is also the
+    /// route's unique id in `Body_<id>` and `Response_<id>` schema names.
+    pub fn operation_id(mut self, id: impl Into<Cow<'static, str>>) -> Self {
+        self.operation.operation_id = Some(id.into());
+        self
+    }
+
+    /// Sets the function that generates this route's operation id when it
+    /// has none (FastAPI's `generate_unique_id_function` on a path
+    /// operation); it wins over the router's and the app's.
+    pub fn generate_unique_id(mut self, f: GenerateUniqueId) -> Self {
+        self.operation.generate_unique_id = Some(f);
+        self
+    }
+
+    /// The route's unique id: its `operation_id`, else what its generator
+    /// (the route's, its router's, else `app_default`, else FastAPI's
+    /// [`generate_unique_id`](crate::openapi::generate_unique_id)) gives.
+    pub fn unique_id(&self, app_default: Option<GenerateUniqueId>) -> Cow<'static, str> {
+        if let Some(id) = &self.operation.operation_id {
+            return id.clone();
+        }
+        let f = self
+            .operation
+            .generate_unique_id
+            .or(app_default)
+            .unwrap_or(crate::openapi::generate_unique_id);
+        Cow::Owned(f(self))
     }
 
     /// Sets the success status.
@@ -363,6 +411,7 @@ pub struct Router {
     tags: Vec<Cow<'static, str>>,
     routes: Vec<Route>,
     dependencies: Vec<RouteDependency>,
+    generate_unique_id: Option<GenerateUniqueId>,
 }
 
 impl Router {
@@ -401,6 +450,13 @@ impl Router {
         self
     }
 
+    /// Sets the operation-id generator of this router's routes that have
+    /// none of their own (FastAPI's `APIRouter(generate_unique_id_function=…)`).
+    pub fn generate_unique_id(mut self, f: GenerateUniqueId) -> Self {
+        self.generate_unique_id = Some(f);
+        self
+    }
+
     /// Includes another router's routes, under this router's prefix and tags.
     pub fn include(mut self, other: Router) -> Self {
         self.routes.extend(other.into_routes());
@@ -414,6 +470,7 @@ impl Router {
             tags,
             routes,
             dependencies,
+            generate_unique_id,
         } = self;
         routes
             .into_iter()
@@ -425,6 +482,9 @@ impl Router {
                 let mut deps = dependencies.clone();
                 deps.extend(std::mem::take(&mut r.dependencies));
                 r.dependencies = deps;
+                if r.operation.generate_unique_id.is_none() {
+                    r.operation.generate_unique_id = generate_unique_id;
+                }
                 r
             })
             .collect()

@@ -51,6 +51,7 @@ use tokio::task::{JoinError, JoinSet};
 use crate::app::{App, AppService};
 use crate::body::RequestBody;
 use crate::http_error::HttpError;
+use crate::proxy_headers::TrustedHosts;
 use crate::response::IntoResponse;
 
 const LOG: &str = "fastrs::server";
@@ -114,6 +115,12 @@ pub struct Config {
     /// (default 500 ms): a request that arrives is answered with
     /// `Connection: close`; then the connection closes.
     pub shutdown_last_call: Duration,
+    /// The proxies whose `X-Forwarded-For`/`X-Forwarded-Proto` give a
+    /// request's client and scheme (uvicorn's `--forwarded-allow-ips`,
+    /// default `127.0.0.1,::1`, env `FORWARDED_ALLOW_IPS` in
+    /// [`from_env`](Config::from_env)); `None` ignores those headers
+    /// (uvicorn's `--no-proxy-headers`). See [`crate::proxy_headers`].
+    pub forwarded_allow_ips: Option<Arc<TrustedHosts>>,
 }
 
 impl Default for Config {
@@ -127,6 +134,7 @@ impl Default for Config {
             access_log: true,
             graceful_shutdown_timeout: Duration::from_secs(30),
             shutdown_last_call: Duration::from_millis(500),
+            forwarded_allow_ips: Some(Arc::new(TrustedHosts::default())),
         }
     }
 }
@@ -167,10 +175,14 @@ impl Config {
                 }
             }
         };
-        Ok(Config {
+        let mut config = Config {
             addr,
             ..Config::default()
-        })
+        };
+        if let Some(list) = var("FORWARDED_ALLOW_IPS") {
+            config.forwarded_allow_ips = Some(Arc::new(TrustedHosts::parse(list.trim())));
+        }
+        Ok(config)
     }
 }
 
@@ -268,6 +280,7 @@ impl Server {
             idle_timeout: config.idle_timeout,
             shutdown_last_call: config.shutdown_last_call,
             access_log: config.access_log,
+            forwarded_allow_ips: config.forwarded_allow_ips.clone(),
         });
         let max = config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
         let limit = Arc::new(Semaphore::new(max));
@@ -466,6 +479,7 @@ struct Shared {
     idle_timeout: Duration,
     shutdown_last_call: Duration,
     access_log: bool,
+    forwarded_allow_ips: Option<Arc<TrustedHosts>>,
 }
 
 /// The HTTP/2 client preface (RFC 9113, section 3.4).
@@ -538,6 +552,7 @@ async fn connection(
         peer,
         activity: activity.clone(),
         access_log: shared.access_log,
+        forwarded_allow_ips: shared.forwarded_allow_ips.clone(),
     };
     let io = TokioIo::new(stream);
     match protocol {
@@ -842,6 +857,7 @@ struct ConnService {
     peer: SocketAddr,
     activity: Arc<Activity>,
     access_log: bool,
+    forwarded_allow_ips: Option<Arc<TrustedHosts>>,
 }
 
 impl hyper::service::Service<Request<Incoming>> for ConnService {
@@ -864,6 +880,23 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         });
         // Routing runs now (a panic there is caught too); the future holds
         // only the started handler.
+        let mut req = req;
+        if self.app.wants_client() {
+            let peer = crate::request_param::Address {
+                host: self.peer.ip().to_string(),
+                port: self.peer.port(),
+            };
+            let (client, scheme) = match &self.forwarded_allow_ips {
+                Some(t) => t.resolve(peer, req.headers()),
+                None => (peer, None),
+            };
+            req.extensions_mut()
+                .insert(crate::request_param::Connection {
+                    client: Some(client),
+                    server: None,
+                    scheme,
+                });
+        }
         let handling = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.app.handle(req.map(RequestBody::Incoming))
         }))

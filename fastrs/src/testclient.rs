@@ -332,6 +332,19 @@ impl<'c, C> TestRequest<'c, C> {
             }
         }
         *req.headers_mut() = headers;
+        // Starlette's TestClient: client `testclient:50000`, server `testserver:80`.
+        req.extensions_mut()
+            .insert(crate::request_param::Connection {
+                client: Some(crate::request_param::Address {
+                    host: "testclient".into(),
+                    port: 50000,
+                }),
+                server: Some(crate::request_param::Address {
+                    host: "testserver".into(),
+                    port: 80,
+                }),
+                scheme: None,
+            });
         if !body.is_empty() && !req.headers().contains_key(http::header::CONTENT_LENGTH) {
             req.headers_mut()
                 .insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));

@@ -34,7 +34,7 @@ impl ::fastrs::Endpoint for read_root {
                         return __cx.validation_failed(__all_errors);
                     }
                     let __ret = read_root::handler().await;
-                    ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+                    ::fastrs::IntoResponse::into_route_response(__ret, __STATUS, __cx)
                 },
             )
             .name("read_root")
@@ -170,7 +170,7 @@ impl ::fastrs::Endpoint for read_item {
                         return __cx.validation_failed(::core::mem::take(__errors));
                     };
                     let __ret = read_item::handler(item_id, q).await;
-                    ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+                    ::fastrs::IntoResponse::into_route_response(__ret, __STATUS, __cx)
                 },
             )
             .name("read_item")

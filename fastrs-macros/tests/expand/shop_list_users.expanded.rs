@@ -275,7 +275,7 @@ impl ::fastrs::Endpoint for list_users {
                                 .map(::core::convert::Into::<UserResponse>::into)
                                 .collect::<Vec<UserResponse>>()
                         });
-                    ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+                    ::fastrs::IntoResponse::into_route_response(__ret, __STATUS, __cx)
                 },
             )
             .name("list_users")

@@ -7,6 +7,18 @@
 //! succeeded: commit or roll back a transaction, as code after `yield` in a
 //! FastAPI dependency does, also when the handler failed or panicked.
 //!
+//! [`Cleanup::on_exit`] is the whole of FastAPI's `try: yield … except …
+//! finally …`: the hook receives the handler's outcome as a value, an
+//! [`Exit`], with the error the handler raised (an `HttpError`, or an
+//! error of the app's own raised with [`raise`](crate::exception::raise)),
+//! and returns it unchanged (re-raise, or let pass) or replaced
+//! ([`Exit::replace`]: raise an `HttpError` in its place). Hooks run last
+//! registered first (the innermost dependency's first, as nested `yield`s
+//! exit), before the app's exception handlers see the error, which is
+//! FastAPI's order. As a Rust value cannot be "swallowed", a hook cannot
+//! turn an error into a success: FastAPI refuses that too (its
+//! `FastAPIError`, answered 500).
+//!
 //! Both live in a per-request [`Completion`] that the app creates only for
 //! routes that use them, so other requests pay nothing.
 
@@ -24,7 +36,65 @@ use crate::routing::Operation;
 use crate::validation::ValidationErrors;
 
 type Task = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
-type Finalizer = Box<dyn FnOnce(Outcome) -> Task + Send>;
+type ExitTask = Pin<Box<dyn Future<Output = Exit> + Send + 'static>>;
+
+enum Finalizer {
+    Finish(Box<dyn FnOnce(Outcome) -> Task + Send>),
+    Exit(Box<dyn FnOnce(Exit) -> ExitTask + Send>),
+}
+
+/// How the handler ended, for a [`Cleanup::on_exit`] hook: its response
+/// and the error it raised, if any. Return it as is to re-raise the error
+/// (or let a success pass), or [`replace`](Exit::replace) it.
+#[derive(Debug)]
+pub struct Exit {
+    response: Response,
+}
+
+/// Marks the response of a handler that panicked (the 500 answered for it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Panicked;
+
+impl Exit {
+    /// The response's status (500 when the handler panicked).
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// Whether the handler succeeded (a status below 400, no panic).
+    pub fn succeeded(&self) -> bool {
+        self.status().as_u16() < 400 && !self.panicked()
+    }
+
+    /// Whether the handler panicked.
+    pub fn panicked(&self) -> bool {
+        self.response.extensions().get::<Panicked>().is_some()
+    }
+
+    /// The error of type `E` the handler (or a dependency) raised: an
+    /// [`HttpError`](crate::HttpError), a [`ValidationErrors`], or an error
+    /// of the app's own answered with [`raise`](crate::exception::raise).
+    pub fn error<E: 'static>(&self) -> Option<&E> {
+        let raised = self
+            .response
+            .extensions()
+            .get::<crate::exception::Raised>()?;
+        raised.error.downcast_ref::<E>()
+    }
+
+    /// The response as it stands.
+    pub fn response(&self) -> &Response {
+        &self.response
+    }
+
+    /// Replaces the outcome (FastAPI's `raise HTTPException(…)` in an
+    /// `except` block): the app's exception handlers then see the new error.
+    pub fn replace(self, with: impl crate::IntoResponse) -> Exit {
+        Exit {
+            response: with.into_response(),
+        }
+    }
+}
 
 /// How a request ended, for [`Cleanup`] hooks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +128,22 @@ impl Completion {
     /// then arranges for the background tasks to run once `response`'s body
     /// has been sent.
     pub async fn finish(&self, response: &mut Response) {
-        let outcome = Outcome {
-            status: response.status(),
-        };
         let finalizers = std::mem::take(&mut *lock(&self.finalizers));
         for f in finalizers.into_iter().rev() {
-            f(outcome).await;
+            match f {
+                Finalizer::Finish(f) => {
+                    let outcome = Outcome {
+                        status: response.status(),
+                    };
+                    f(outcome).await;
+                }
+                Finalizer::Exit(f) => {
+                    let exit = Exit {
+                        response: std::mem::take(response),
+                    };
+                    *response = f(exit).await.response;
+                }
+            }
         }
         let tasks = std::mem::take(&mut *lock(&self.tasks));
         if !tasks.is_empty() {
@@ -130,7 +210,58 @@ impl Cleanup {
         F: FnOnce(Outcome) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        lock(&self.0.finalizers).push(Box::new(move |o| Box::pin(f(o))));
+        lock(&self.0.finalizers).push(Finalizer::Finish(Box::new(move |o| Box::pin(f(o)))));
+    }
+
+    /// Runs `f` with the handler's [`Exit`] once it has returned (or
+    /// panicked), before the app's exception handlers and before the
+    /// response is sent; what `f` returns is the outcome from then on.
+    /// FastAPI's `try: yield … except E: … raise … finally: …`.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    /// use fastrs::background::Cleanup;
+    ///
+    /// #[derive(Debug)]
+    /// struct OwnerError(String);
+    ///
+    /// impl IntoResponse for OwnerError {
+    ///     fn into_response(self) -> Response { fastrs::exception::raise(self) }
+    /// }
+    ///
+    /// #[dependency]
+    /// async fn get_username(cleanup: Cleanup) -> String {
+    ///     cleanup.on_exit(|exit| async move {
+    ///         // except OwnerError as e: raise HTTPException(400, f"Owner error: {e}")
+    ///         match exit.error::<OwnerError>() {
+    ///             Some(e) => {
+    ///                 let detail = format!("Owner error: {}", e.0);
+    ///                 exit.replace(HttpError::new(400, detail))
+    ///             }
+    ///             None => exit, // re-raised, or a success let pass
+    ///         }
+    ///     });
+    ///     "Rick".into()
+    /// }
+    ///
+    /// #[get("/items/{item_id}")]
+    /// async fn get_item(item_id: String, username: Depends<get_username>) -> Result<String, OwnerError> {
+    ///     if item_id == "portal-gun" { return Err(OwnerError(username.clone())) }
+    ///     Ok(item_id)
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().route(get_item));
+    /// assert_eq!(client.get("/items/plumbus").send().json(), "plumbus");
+    /// let r = client.get("/items/portal-gun").send();
+    /// assert_eq!(r.status(), 400);
+    /// assert_eq!(r.json(), serde_json::json!({"detail": "Owner error: Rick"}));
+    /// ```
+    pub fn on_exit<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Exit) -> Fut + Send + 'static,
+        Fut: Future<Output = Exit> + Send + 'static,
+    {
+        lock(&self.0.finalizers).push(Finalizer::Exit(Box::new(move |e| Box::pin(f(e)))));
     }
 }
 

@@ -10,6 +10,9 @@
 //! response) answers the request at once. Within one request a dependency runs
 //! once and its value is reused (FastAPI's `use_cache`); [`Fresh<D>`] opts out.
 //! Routers and the app can require dependencies for all their routes.
+//! A dependency is an `async fn`, or a plain `fn` that runs on the blocking
+//! pool as a plain-`fn` handler does (FastAPI runs `def` dependencies in its
+//! threadpool).
 //!
 //! [`State<T>`] gives handlers and dependencies a value put in the app once
 //! ([`App::state`](crate::App::state)), such as a database pool, by type.

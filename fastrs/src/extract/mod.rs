@@ -81,7 +81,9 @@ pub mod overrides;
 pub mod param_model;
 mod params;
 pub mod request;
+pub mod request_param;
 pub mod security;
+pub mod temporal_response;
 
 pub use body::{Body, File, FileValue};
 pub use params::{Cookie, Form, Header, ParamValue, Path, Query, RawValues};

@@ -144,6 +144,13 @@ pub struct RouteScope {
     pub(crate) files: bool,
     /// The app's dependency overrides, `None` when it has none.
     pub(crate) overrides: Option<Arc<crate::extract::overrides::Overrides>>,
+    /// Whether the route takes a `Request`, whose `body()` gives the bytes
+    /// a body parameter read: they are kept.
+    pub(crate) keep_body: bool,
+    /// The app's routes by name and path template, for
+    /// [`Request::url_for`](crate::Request::url_for) (only in the scope of
+    /// routes taking a `Request`).
+    pub(crate) route_names: Option<Arc<[(String, String)]>>,
 }
 
 impl RouteScope {
@@ -160,6 +167,8 @@ impl RouteScope {
             limits,
             files,
             overrides: None,
+            keep_body: false,
+            route_names: None,
         }
     }
 }
@@ -652,6 +661,31 @@ impl RequestContext {
         self.body.take()
     }
 
+    /// Every matched path parameter, decoded, in order.
+    pub(crate) fn path_param_pairs(&self) -> Vec<(String, String)> {
+        self.params
+            .names
+            .iter()
+            .filter_map(|n| Some((n.to_string(), self.path_param(n)?.to_owned())))
+            .collect()
+    }
+
+    /// The app's routes by name (see [`RouteScope`]).
+    pub(crate) fn route_names(&self) -> Option<Arc<[(String, String)]>> {
+        self.scope.route_names.clone()
+    }
+
+    /// The app's state (what [`state`](Self::state) reads from).
+    pub(crate) fn app_state(&self) -> Arc<http::Extensions> {
+        self.scope.state.clone()
+    }
+
+    /// The body a body parameter read, when the route keeps it (for a
+    /// `Request` parameter, or `exc.body`).
+    pub(crate) fn kept_body(&self) -> Option<Bytes> {
+        self.cache.get::<Received>().map(|r| r.0.clone())
+    }
+
     /// The request's body limits.
     pub(crate) fn limits(&self) -> BodyLimits {
         self.scope.limits
@@ -668,60 +702,15 @@ impl RequestContext {
         let Some(body) = self.body.take() else {
             return Ok(Bytes::new());
         };
-        // Only what is needed, not the whole limits, lives in the future.
-        let (max_size, timeout, chunk_timeout) = {
-            let l = &self.scope.limits;
-            (l.max_size, l.timeout, l.chunk_timeout)
-        };
-        let too_large = || {
-            HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE)
-                .header("connection", "close")
-        };
-        if let Some(len) = self.parts.headers.get(CONTENT_LENGTH) {
-            if let Some(len) = len.to_str().ok().and_then(|s| s.parse::<u64>().ok()) {
-                if len > max_size as u64 {
-                    return Err(too_large());
-                }
-            }
-        }
-        if let RequestBody::Full(b) = body {
-            return if b.len() > max_size {
-                Err(too_large())
-            } else {
-                Ok(b)
-            };
-        }
-        let mut collecting = std::pin::pin!(collect_within(body, max_size, chunk_timeout));
-        // A small body has often arrived with its head: then no timer is set.
-        let first = std::future::poll_fn(|cx| {
-            std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))
-        })
-        .await;
-        let collected = match first {
-            std::task::Poll::Ready(c) => Ok(c),
-            std::task::Poll::Pending => {
-                // Boxed: the timer takes no room in every request's future.
-                let mut deadline = Box::pin(tokio::time::sleep(timeout));
-                std::future::poll_fn(|cx| {
-                    if let std::task::Poll::Ready(c) = collecting.as_mut().poll(cx) {
-                        return std::task::Poll::Ready(Ok(c));
-                    }
-                    deadline.as_mut().poll(cx).map(Err)
-                })
-                .await
-            }
-        };
-        match collected {
-            Err(_) | Ok(Err(BodyError::Stalled)) => {
-                Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
-                    .header("connection", "close"))
-            }
-            Ok(Err(BodyError::TooLarge)) => Err(too_large()),
-            Ok(Err(BodyError::Broken)) => {
-                Err(HttpError::new(400, "There was an error reading the body"))
-            }
-            Ok(Ok(bytes)) => Ok(bytes),
-        }
+        let limits = &self.scope.limits;
+        read_limited(
+            body,
+            &self.parts.headers,
+            limits.max_size,
+            limits.timeout,
+            limits.chunk_timeout,
+        )
+        .await
     }
 
     /// Reads the body and parses it as JSON for the `T` body parameter
@@ -861,7 +850,7 @@ impl RequestContext {
     /// Keeps the body's bytes for [`validation_failed`](Self::validation_failed)
     /// when the app may hand it to an exception handler.
     fn keep_body(&mut self, bytes: &Bytes) {
-        if crate::exception::handlers_registered() {
+        if self.scope.keep_body || crate::exception::handlers_registered() {
             self.cache.insert(Received(bytes.clone()));
         }
     }
@@ -907,7 +896,68 @@ enum Embedded {
     Object(serde_json::Map<String, Value>),
 }
 
-/// The request body as received, kept for the app's exception handlers.
+/// Reads a whole body within limits: 413 when it is larger than `max_size`
+/// (checked against `Content-Length` in `headers` first), 408 when it takes
+/// longer than `timeout` or pauses longer than `chunk_timeout`.
+pub(crate) async fn read_limited(
+    body: RequestBody,
+    headers: &HeaderMap,
+    max_size: usize,
+    timeout: Duration,
+    chunk_timeout: Duration,
+) -> Result<Bytes, HttpError> {
+    let too_large = || {
+        HttpError::from_status(http::StatusCode::PAYLOAD_TOO_LARGE).header("connection", "close")
+    };
+    if let Some(len) = headers.get(CONTENT_LENGTH) {
+        if let Some(len) = len.to_str().ok().and_then(|s| s.parse::<u64>().ok()) {
+            if len > max_size as u64 {
+                return Err(too_large());
+            }
+        }
+    }
+    if let RequestBody::Full(b) = body {
+        return if b.len() > max_size {
+            Err(too_large())
+        } else {
+            Ok(b)
+        };
+    }
+    let mut collecting = std::pin::pin!(collect_within(body, max_size, chunk_timeout));
+    // A small body has often arrived with its head: then no timer is set.
+    let first = std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))
+    })
+    .await;
+    let collected = match first {
+        std::task::Poll::Ready(c) => Ok(c),
+        std::task::Poll::Pending => {
+            // Boxed: the timer takes no room in every request's future.
+            let mut deadline = Box::pin(tokio::time::sleep(timeout));
+            std::future::poll_fn(|cx| {
+                if let std::task::Poll::Ready(c) = collecting.as_mut().poll(cx) {
+                    return std::task::Poll::Ready(Ok(c));
+                }
+                deadline.as_mut().poll(cx).map(Err)
+            })
+            .await
+        }
+    };
+    match collected {
+        Err(_) | Ok(Err(BodyError::Stalled)) => {
+            Err(HttpError::from_status(http::StatusCode::REQUEST_TIMEOUT)
+                .header("connection", "close"))
+        }
+        Ok(Err(BodyError::TooLarge)) => Err(too_large()),
+        Ok(Err(BodyError::Broken)) => {
+            Err(HttpError::new(400, "There was an error reading the body"))
+        }
+        Ok(Ok(bytes)) => Ok(bytes),
+    }
+}
+
+/// The request body as received, kept for the app's exception handlers
+/// (and a `Request` parameter).
 #[derive(Clone)]
 struct Received(Bytes);
 

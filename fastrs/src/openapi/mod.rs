@@ -71,6 +71,16 @@ pub fn python_title(s: &str) -> String {
     out.replace('_', " ")
 }
 
+/// FastAPI's default `generate_unique_id`: the route's name and path with
+/// non-word characters as `_`, then its method (`read_item_items__item_id__get`).
+pub fn generate_unique_id(route: &crate::Route) -> String {
+    operation_id(
+        &route.operation().name,
+        route.path(),
+        route.method().as_str(),
+    )
+}
+
 /// FastAPI's operation id: name + path with non-word characters as `_`, then the method.
 pub fn operation_id(name: &str, path: &str, method: &str) -> String {
     let raw: String = format!("{name}{path}")
@@ -143,8 +153,7 @@ fn json_content(schema: Value) -> Value {
 
 fn operation(
     op: &Operation,
-    method: &str,
-    path: &str,
+    op_id: String,
     gen: &mut schemars::SchemaGenerator,
     out_gen: &mut schemars::SchemaGenerator,
     uses_422: &mut bool,
@@ -164,7 +173,6 @@ fn operation(
         let d = d.split('\u{c}').next().unwrap_or("").trim();
         m.insert("description".into(), d.into());
     }
-    let op_id = operation_id(&op.name, path, method);
     m.insert("operationId".into(), op_id.clone().into());
     if op.deprecated {
         m.insert("deprecated".into(), true.into());
@@ -350,6 +358,7 @@ pub fn document(app: &App) -> Value {
     let mut uses_422 = false;
     let mut security_schemes = Map::new();
     let mut form_schemas: Vec<(String, Value)> = Vec::new();
+    let mut operation_ids = std::collections::HashSet::new();
     for route in app.routes() {
         let mut op = route.operation().clone();
         if !op.include_in_schema {
@@ -388,10 +397,13 @@ pub fn document(app: &App) -> Value {
                 .entry(s.name.to_string())
                 .or_insert_with(|| s.scheme.clone());
         }
+        let op_id = route.unique_id(app.meta.generate_unique_id).into_owned();
+        if !operation_ids.insert(op_id.clone()) {
+            tracing::warn!("Duplicate Operation ID {op_id} for function {}", op.name);
+        }
         let value = operation(
             &op,
-            &method,
-            route.path(),
+            op_id,
             &mut gen,
             &mut out_gen,
             &mut uses_422,
