@@ -40,6 +40,8 @@ struct RouteArgs {
     response_model: Option<Type>,
     responses: Vec<(syn::LitInt, Type, Option<LitStr>)>,
     name: Option<LitStr>,
+    /// `response_model_exclude_unset` and the other dump options.
+    dump: crate::fields::RouteDump,
 }
 
 fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
@@ -134,6 +136,7 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
         response_model: None,
         responses: Vec::new(),
         name: None,
+        dump: Default::default(),
     };
     for (code, ty, d) in responses {
         match code.base10_parse::<u16>() {
@@ -214,11 +217,15 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
                     "`response_model` takes a type: `response_model = UserResponse`",
                 ),
             },
+            k if crate::fields::ROUTE_OPTIONS.contains(&k) => {
+                args.dump.option(&name, value.as_ref(), errors)
+            }
             _ => errors.at(
                 &name,
                 format!(
-                    "unknown route option `{key}`; expected one of: {}",
-                    ROUTE_OPTIONS.join(", ")
+                    "unknown route option `{key}`; expected one of: {}, {}",
+                    ROUTE_OPTIONS.join(", "),
+                    crate::fields::ROUTE_OPTIONS.join(", ")
                 ),
             ),
         }
@@ -258,6 +265,11 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     }
     if !func.sig.generics.params.is_empty() {
         errors.at(&func.sig.generics, "handlers cannot be generic");
+    }
+    if let Some(a) = &args {
+        let returns_impl = matches!(&func.sig.output, syn::ReturnType::Type(_, t) if matches!(&**t, Type::ImplTrait(_)));
+        a.dump
+            .check(a.response_model.is_some() || !returns_impl, &mut errors);
     }
     let Some(args) = args.filter(|_| errors.is_empty()) else {
         // Re-emit the function unchanged beside the errors so that the rest of
@@ -359,8 +371,19 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
         syn::ReturnType::Type(_, t) => t.span(),
         syn::ReturnType::Default => name.span(),
     };
-    let respond = quote_spanned! {ret_span=>
-        ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+    let dump_target = match &args.response_model {
+        Some(m) => Some(quote!(#m)),
+        None if returns_impl => None,
+        None => Some(ret_ty.clone()),
+    };
+    let dump_statics = args.dump.statics(dump_target.as_ref());
+    let respond = match &dump_statics {
+        None => quote_spanned! {ret_span=>
+            ::fastrs::IntoResponse::into_response_with_status(__ret, __STATUS)
+        },
+        Some(_) => quote_spanned! {ret_span=>
+            ::fastrs::dump::DumpResponse::dump_response(__ret, &__DUMP, __STATUS)
+        },
     };
     let tags = &args.tags;
     let summary = args.summary.map(|s| quote!(.summary(#s)));
@@ -390,6 +413,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
             fn route(self) -> ::fastrs::Route {
                 #(#statics)*
                 #(#checks)*
+                #dump_statics
                 const __STATUS: ::fastrs::http::StatusCode =
                     match ::fastrs::http::StatusCode::from_u16(#status) {
                         ::core::result::Result::Ok(s) => s,

@@ -211,6 +211,28 @@ pub trait Model: FromJson + Serialize + schemars::JsonSchema {
     /// What the model does with keys that are not fields
     /// (`#[model(extra = "…")]`).
     const EXTRA: Extra = Extra::Ignore;
+
+    /// Pydantic's `model_dump()`: the model written with options
+    /// (`exclude_none()`, `exclude_defaults()`, `include(…)`, `exclude(…)`,
+    /// `exclude_unset()` for a model that [tracks its fields
+    /// set](crate::fields::TracksFieldsSet)), then `to_value()`; see
+    /// [`ModelDump`](crate::dump::ModelDump).
+    fn model_dump(&self) -> crate::dump::ModelDump<'_, Self>
+    where
+        Self: Dump,
+    {
+        crate::dump::ModelDump::new(self)
+    }
+
+    /// Pydantic's `Model.model_validate(data)`: the model read from a JSON
+    /// value, with every error (their `loc` relative to the value).
+    fn model_validate(value: &Value) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        match Self::from_json(value, &mut Loc::default(), &mut errors) {
+            Some(m) if errors.is_empty() => Ok(m),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// Pydantic's `model_config["extra"]`: what a model does with a key that is
@@ -295,6 +317,24 @@ pub trait Dump: Serialize {
     /// Writes the value as Pydantic does.
     fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.serialize(s)
+    }
+
+    /// Writes the value with dump options (`model_dump(exclude_none=True)`,
+    /// `response_model_exclude_unset`…): a model leaves fields out, a
+    /// container passes the options to its items, any other value is written
+    /// as [`dump`](Self::dump) writes it. See [`crate::dump`].
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let _ = options;
+        self.dump(s)
+    }
+
+    /// Whether the value is `None` (for `exclude_none`).
+    fn is_none(&self) -> bool {
+        false
     }
 }
 
