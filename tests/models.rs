@@ -660,3 +660,37 @@ fn exclude_none_field() {
     let doc = client.get("/openapi.json").send().json();
     assert!(doc["components"]["schemas"]["Profile"]["properties"]["bio"].is_object());
 }
+
+/// The dump options reach through a newtype (Pydantic's `RootModel`) to
+/// the models it holds.
+#[test]
+fn dump_options_through_a_newtype() {
+    #[derive(Model)]
+    struct Tag {
+        name: String,
+        color: Option<String>,
+    }
+
+    #[derive(Model)]
+    struct Tags(Vec<Tag>);
+
+    #[get("/tags", response_model_exclude_none = true)]
+    async fn tags() -> Tags {
+        Tags(vec![
+            Tag {
+                name: "a".into(),
+                color: None,
+            },
+            Tag {
+                name: "b".into(),
+                color: Some("red".into()),
+            },
+        ])
+    }
+
+    let client = TestClient::new(App::new().route(tags));
+    assert_eq!(
+        client.get("/tags").send().json(),
+        json!([{"name": "a"}, {"name": "b", "color": "red"}])
+    );
+}

@@ -639,7 +639,15 @@ fn expand_newtype(input: &DeriveInput, field: &syn::Field, errors: &mut Errors) 
 
             impl ::fastrs::Model for #name {}
 
-            impl ::fastrs::model::Dump for #name {}
+            impl ::fastrs::model::Dump for #name {
+                fn dump_with<__S: ::fastrs::serde::Serializer>(
+                    &self,
+                    __o: &::fastrs::dump::DumpOptions<'_>,
+                    __s: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    ::fastrs::model::Dump::dump_with(&self.0, __o, __s)
+                }
+            }
 
             impl ::fastrs::extract::Param for #name {
                 type Source = ::fastrs::extract::Body;
