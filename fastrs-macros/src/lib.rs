@@ -11,6 +11,7 @@ use proc_macro::TokenStream;
 
 mod dependency;
 mod errors;
+mod fields;
 mod model;
 mod model_opts;
 mod options;

@@ -39,6 +39,8 @@ const FIELD_OPTIONS: &[&str] = &[
     "required",
     "validator",
     "extra",
+    "fields_set",
+    "exclude_none",
 ];
 const VARIANT_OPTIONS: &[&str] = &["alias"];
 
@@ -180,6 +182,9 @@ struct StructParts {
     model_fields: Vec<TokenStream>,
     /// The `#[field(extra)]` field and its type's span, if any.
     extra: Option<(syn::Ident, proc_macro2::Span)>,
+    /// The `#[field(fields_set)]` field, if any, and each field as dumped.
+    fields_set: Option<(syn::Ident, proc_macro2::Span)>,
+    dump: Vec<crate::fields::DumpField>,
 }
 
 /// The name an expression of the schema uses for a field: the one it is read
@@ -201,6 +206,9 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
     let ty = &f.ty;
     let span = ty.span();
     let opts = field_opts(&f.attrs, FIELD_OPTIONS, errors);
+    if crate::fields::take_fields_set_field(ident, &opts, &mut parts.fields_set, errors) {
+        return;
+    }
     if let Some(extra) = &opts.extra {
         if model.extra != Extra::Allow {
             errors.at(
@@ -284,6 +292,9 @@ fn struct_field(f: &syn::Field, model: &ModelOpts, parts: &mut StructParts, erro
         },
     });
     parts.build.push(quote!(#ident: #local?,));
+    parts.dump.push(crate::fields::DumpField::new(
+        ident, &write, &missing, &opts,
+    ));
     parts.ser.push((write.clone(), ident.clone()));
     let description = match opts
         .description
@@ -367,9 +378,9 @@ fn expand_struct(
     let StructParts {
         statics,
         shadow_fields,
-        fast,
+        mut fast,
         slow,
-        build,
+        mut build,
         ser,
         schema_fns,
         schema_props,
@@ -377,6 +388,8 @@ fn expand_struct(
         read_names,
         model_fields,
         extra,
+        fields_set,
+        dump,
     } = parts;
     let param_model = param_model(name, input);
     let generics = model_generics(input);
@@ -396,6 +409,15 @@ fn expand_struct(
     // serde would ask `T: Default` of a generic field with `default`; the
     // shadow's own where clause says what it needs.
     let shadow_bound = (!input.generics.params.is_empty()).then(|| quote!(#[serde(bound = "")]));
+    let dump_impls = crate::fields::expand(
+        (name, &generics),
+        &dump,
+        fields_set.as_ref(),
+        extra.as_ref().map(|e| &e.0),
+        &mut fast,
+        &mut build,
+        errors,
+    );
     let model_doc = match crate::options::doc_comment(&input.attrs) {
         Some(d) => {
             quote!(__schema.insert(::std::string::String::from("description"), ::fastrs::serde_json::Value::from(#d));)
@@ -449,7 +471,12 @@ fn expand_struct(
         None => {
             let n = ser.len();
             let fields = ser.iter().map(|(k, i)| {
-                quote!(::fastrs::serde::ser::SerializeStruct::serialize_field(&mut __st, #k, &::fastrs::model::Dumped(&self.#i))?;)
+                crate::fields::serialize_field(
+                    k,
+                    i,
+                    crate::fields::exclude_none_of(&dump, i),
+                    false,
+                )
             });
             quote! {
                 let mut __st = __s.serialize_struct(#name_str, #n)?;
@@ -461,7 +488,7 @@ fn expand_struct(
             let extra =
                 quote_spanned!(*span=> ::fastrs::model::serialize_extra(&mut __st, &self.#rest)?;);
             let fields = ser.iter().map(|(k, i)| {
-                quote!(::fastrs::serde::ser::SerializeMap::serialize_entry(&mut __st, #k, &::fastrs::model::Dumped(&self.#i))?;)
+                crate::fields::serialize_field(k, i, crate::fields::exclude_none_of(&dump, i), true)
             });
             quote! {
                 let mut __st = __s.serialize_map(::core::option::Option::None)?;
@@ -563,7 +590,7 @@ fn expand_struct(
                 #model_title
             }
 
-            impl #impl_g ::fastrs::model::Dump for #name #ty_g #where_c {}
+            #dump_impls
 
             impl #impl_g ::fastrs::extract::Param for #name #ty_g #where_c {
                 type Source = ::fastrs::extract::Body;
@@ -703,7 +730,15 @@ fn expand_newtype(input: &DeriveInput, field: &syn::Field, errors: &mut Errors) 
 
             impl ::fastrs::Model for #name {}
 
-            impl ::fastrs::model::Dump for #name {}
+            impl ::fastrs::model::Dump for #name {
+                fn dump_with<__S: ::fastrs::serde::Serializer>(
+                    &self,
+                    __o: &::fastrs::dump::DumpOptions<'_>,
+                    __s: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    ::fastrs::model::Dump::dump_with(&self.0, __o, __s)
+                }
+            }
 
             impl ::fastrs::extract::Param for #name {
                 type Source = ::fastrs::extract::Body;

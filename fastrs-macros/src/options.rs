@@ -142,6 +142,10 @@ pub struct FieldOpts {
     pub validator: Option<syn::Path>,
     /// `extra`: the field that keeps a model's extra keys.
     pub extra: Option<Ident>,
+    /// `fields_set`: the field that records which fields the input set.
+    pub fields_set: Option<Ident>,
+    /// `exclude_none`: the field is left out of the output when `None`.
+    pub exclude_none: Option<Ident>,
     pub deprecated: bool,
     pub include_in_schema: bool,
     /// `required`: an `Option` field that must be present (it may be null).
@@ -279,6 +283,16 @@ impl FieldOpts {
                 "extra" => match value {
                     None => out.extra = Some(name.clone()),
                     Some(v) => errors.at(v, "`extra` takes no value: `#[field(extra)]`"),
+                },
+                "fields_set" => match value {
+                    None => out.fields_set = Some(name.clone()),
+                    Some(v) => errors.at(v, "`fields_set` takes no value: `#[field(fields_set)]`"),
+                },
+                "exclude_none" => match value {
+                    None => out.exclude_none = Some(name.clone()),
+                    Some(v) => {
+                        errors.at(v, "`exclude_none` takes no value: `#[field(exclude_none)]`")
+                    }
                 },
                 "deprecated" => out.deprecated = bool_opt(&name, value.as_ref(), errors),
                 "required" => out.required = bool_opt(&name, value.as_ref(), errors),

@@ -44,6 +44,8 @@ struct RouteArgs {
     name: Option<LitStr>,
     operation_id: Option<LitStr>,
     generate_unique_id: Option<syn::Path>,
+    /// `response_model_exclude_unset` and the other dump options.
+    dump: crate::fields::RouteDump,
 }
 
 fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Option<RouteArgs> {
@@ -121,6 +123,7 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
         name: None,
         operation_id: None,
         generate_unique_id: None,
+        dump: Default::default(),
     };
     args.responses = crate::responses::check(responses, errors);
     let mut seen: Vec<String> = Vec::new();
@@ -204,11 +207,15 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
                     "`response_model` takes a type: `response_model = UserResponse`",
                 ),
             },
+            k if crate::fields::ROUTE_OPTIONS.contains(&k) => {
+                args.dump.option(&name, value.as_ref(), errors)
+            }
             _ => errors.at(
                 &name,
                 format!(
-                    "unknown route option `{key}`; expected one of: {}",
-                    ROUTE_OPTIONS.join(", ")
+                    "unknown route option `{key}`; expected one of: {}, {}",
+                    ROUTE_OPTIONS.join(", "),
+                    crate::fields::ROUTE_OPTIONS.join(", ")
                 ),
             ),
         }
@@ -248,6 +255,11 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     }
     if !func.sig.generics.params.is_empty() {
         errors.at(&func.sig.generics, "handlers cannot be generic");
+    }
+    if let Some(a) = &args {
+        let returns_impl = matches!(&func.sig.output, syn::ReturnType::Type(_, t) if matches!(&**t, Type::ImplTrait(_)));
+        a.dump
+            .check(a.response_model.is_some() || !returns_impl, &mut errors);
     }
     let Some(args) = args.filter(|_| errors.is_empty()) else {
         // Re-emit the function unchanged beside the errors so that the rest of
@@ -339,8 +351,19 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
         syn::ReturnType::Type(_, t) => t.span(),
         syn::ReturnType::Default => name.span(),
     };
-    let respond = quote_spanned! {ret_span=>
-        ::fastrs::IntoResponse::into_route_response(__ret, __STATUS, __cx)
+    let dump_target = match &args.response_model {
+        Some(m) => Some(quote!(#m)),
+        None if returns_impl => None,
+        None => Some(ret_ty.clone()),
+    };
+    let dump_statics = args.dump.statics(dump_target.as_ref());
+    let respond = match &dump_statics {
+        None => quote_spanned! {ret_span=>
+            ::fastrs::IntoResponse::into_route_response(__ret, __STATUS, __cx)
+        },
+        Some(_) => quote_spanned! {ret_span=>
+            ::fastrs::dump::DumpResponse::dump_response(__ret, &__DUMP, __STATUS, __cx)
+        },
     };
     let tags = &args.tags;
     let summary = args.summary.map(|s| quote!(.summary(#s)));
@@ -374,6 +397,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
             fn route(self) -> ::fastrs::Route {
                 #(#statics)*
                 #(#checks)*
+                #dump_statics
                 const __STATUS: ::fastrs::http::StatusCode =
                     match ::fastrs::http::StatusCode::from_u16(#status) {
                         ::core::result::Result::Ok(s) => s,

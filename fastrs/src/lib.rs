@@ -69,12 +69,15 @@ pub use middleware::{cors, gzip, trusted_host};
 #[doc(no_inline)]
 pub use openapi::docs;
 #[doc(no_inline)]
-pub use validate::{constraints, email, json_error, lax, model, types, union, validation};
+pub use validate::{
+    constraints, dump, email, fields, json_error, lax, model, types, union, validation,
+};
 
 pub use app::{App, AppService, Handling};
 pub use body::Body;
 pub use constraints::{Bound, Check, Constraints, Pattern};
 pub use dependency::{Dependency, Depends, Fresh, State};
+pub use fields::{FieldsSet, TracksFieldsSet};
 pub use http_error::HttpError;
 pub use lax::{FromJson, FromParam};
 pub use model::Model;
@@ -154,7 +157,7 @@ pub mod prelude {
     pub use crate::{
         delete, dependency, get, head, options, patch, post, put, App, Depends, Email, Fresh, Html,
         HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
-        State, TemporalResponse, TestClient,
+        State, TemporalResponse, TestClient, TracksFieldsSet,
     };
     pub use http::StatusCode;
 }

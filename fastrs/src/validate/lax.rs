@@ -561,11 +561,32 @@ impl<T: crate::model::Dump> crate::model::Dump for Option<T> {
             None => s.serialize_none(),
         }
     }
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(v) => v.dump_with(options, s),
+            None => s.serialize_none(),
+        }
+    }
+    fn is_none(&self) -> bool {
+        self.is_none()
+    }
 }
 
 impl<T: crate::model::Dump> crate::model::Dump for Vec<T> {
     fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter().map(crate::model::Dumped))
+    }
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let options = options.nested();
+        s.collect_seq(self.iter().map(|v| crate::dump::DumpedWith(v, &options)))
     }
 }
 

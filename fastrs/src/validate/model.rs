@@ -130,6 +130,67 @@ use crate::validation::{Invalid, Loc, ValidationErrors};
 ///   after); `Err(e)` is a `value_error` at the field. Defaults are not
 ///   validated. It checks, it does not change the value.
 /// * `extra`: the map of a `#[model(extra = "allow")]` model's extra keys.
+/// * `exclude_none`: the field is left out of the output (the response, a
+///   `model_dump()`) when it is `None`; it is still read and documented.
+/// * `fields_set`: on a field `fields_set: fastrs::FieldsSet` (one per
+///   model), which records the fields the input gave, an explicit `null`
+///   included (Pydantic's `model_fields_set`). The field is not read, written
+///   nor documented; a model built in Rust sets it itself
+///   (`FieldsSet::all()`, `FieldsSet::default()`). The model then
+///   implements [`TracksFieldsSet`](crate::TracksFieldsSet):
+///   `model_fields_set()`, `is_set(name)`, `model_update(update)` (FastAPI's
+///   partial update: the fields `update` set replace this model's), and
+///   `model_dump().exclude_unset()` and the route option
+///   `response_model_exclude_unset` accept it (on any other model they do
+///   not compile). A model without it pays nothing.
+///
+/// Dumping (Pydantic's `model_dump`, see [`ModelDump`](crate::dump::ModelDump)):
+/// `model.model_dump()` then `.exclude_unset()`, `.exclude_defaults()`,
+/// `.exclude_none()`, `.include(&["name"])`, `.exclude(&["tax"])` (Rust field
+/// names), and `.to_value()` / `.to_object()`; routes take the same as
+/// `response_model_exclude_unset = true`, …, `response_model_include = ["name"]`.
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::serde_json::json;
+///
+/// #[derive(Model)]
+/// struct Item {
+///     name: Option<String>,
+///     #[field(exclude_none)]
+///     description: Option<String>,
+///     #[field(default = 10.5)]
+///     tax: f64,
+///     #[field(fields_set)]
+///     fields_set: fastrs::FieldsSet,
+/// }
+///
+/// // FastAPI's PATCH: apply only what the client sent, explicit null included.
+/// #[patch("/items/{id}")]
+/// async fn update(id: String, item: Item) -> Item {
+///     let stored = Item::model_validate(&json!({"name": id, "tax": 20.2})).unwrap();
+///     stored.model_update(item)
+/// }
+///
+/// // Only the fields the stored data set.
+/// #[get("/items/{id}", response_model_exclude_unset = true)]
+/// async fn read(id: String) -> Item {
+///     Item::model_validate(&json!({"name": id, "description": null})).unwrap()
+/// }
+///
+/// let client = TestClient::new(App::new().route(update).route(read));
+/// let r = client.patch("/items/foo").json(&json!({"name": null, "description": "new"})).send();
+/// assert_eq!(r.json(), json!({"name": null, "description": "new", "tax": 20.2}));
+/// // `description` is None: left out, as `exclude_none` asks.
+/// assert_eq!(client.get("/items/foo").send().json(), json!({"name": "foo"}));
+///
+/// let item = Item::model_validate(&json!({"name": "Foo", "tax": 10.5})).unwrap();
+/// assert_eq!(item.model_fields_set(), ["name", "tax"]);
+/// // `tax` equals its default, `description` its (None).
+/// assert_eq!(item.model_dump().exclude_defaults().to_value(), json!({"name": "Foo"}));
+/// assert!(client.get("/openapi.json").send().json()["components"]["schemas"]["Item"]["properties"]
+///     .get("fields_set").is_none());
+/// ```
 ///
 /// Validators and `extra = "forbid"` run on the fast path too (a failure
 /// there sends the body to the slow path, which reports); a model that does
@@ -320,6 +381,28 @@ pub trait Model: FromJson + Serialize + schemars::JsonSchema {
     fn title() -> std::borrow::Cow<'static, str> {
         <Self as schemars::JsonSchema>::schema_name()
     }
+
+    /// Pydantic's `model_dump()`: the model written with options
+    /// (`exclude_none()`, `exclude_defaults()`, `include(…)`, `exclude(…)`,
+    /// `exclude_unset()` for a model that [tracks its fields
+    /// set](crate::fields::TracksFieldsSet)), then `to_value()`; see
+    /// [`ModelDump`](crate::dump::ModelDump).
+    fn model_dump(&self) -> crate::dump::ModelDump<'_, Self>
+    where
+        Self: Dump,
+    {
+        crate::dump::ModelDump::new(self)
+    }
+
+    /// Pydantic's `Model.model_validate(data)`: the model read from a JSON
+    /// value, with every error (their `loc` relative to the value).
+    fn model_validate(value: &Value) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        match Self::from_json(value, &mut Loc::default(), &mut errors) {
+            Some(m) if errors.is_empty() => Ok(m),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// Pydantic's `model_config["extra"]`: what a model does with a key that is
@@ -404,6 +487,24 @@ pub trait Dump: Serialize {
     /// Writes the value as Pydantic does.
     fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.serialize(s)
+    }
+
+    /// Writes the value with dump options (`model_dump(exclude_none=True)`,
+    /// `response_model_exclude_unset`…): a model leaves fields out, a
+    /// container passes the options to its items, any other value is written
+    /// as [`dump`](Self::dump) writes it. See [`crate::dump`].
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let _ = options;
+        self.dump(s)
+    }
+
+    /// Whether the value is `None` (for `exclude_none`).
+    fn is_none(&self) -> bool {
+        false
     }
 }
 

@@ -188,11 +188,33 @@ impl<K: serde::Serialize, V: Dump, H> Dump for HashMap<K, V, H> {
     fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter().map(|(k, v)| (k, Dumped(v))))
     }
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let options = options.nested();
+        s.collect_map(
+            self.iter()
+                .map(|(k, v)| (k, crate::dump::DumpedWith(v, &options))),
+        )
+    }
 }
 
 impl<K: serde::Serialize, V: Dump> Dump for BTreeMap<K, V> {
     fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.iter().map(|(k, v)| (k, Dumped(v))))
+    }
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let options = options.nested();
+        s.collect_map(
+            self.iter()
+                .map(|(k, v)| (k, crate::dump::DumpedWith(v, &options))),
+        )
     }
 }
 
@@ -200,11 +222,27 @@ impl<T: Dump, H> Dump for HashSet<T, H> {
     fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter().map(Dumped))
     }
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let options = options.nested();
+        s.collect_seq(self.iter().map(|v| crate::dump::DumpedWith(v, &options)))
+    }
 }
 
 impl<T: Dump> Dump for BTreeSet<T> {
     fn dump<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter().map(Dumped))
+    }
+    fn dump_with<S: serde::Serializer>(
+        &self,
+        options: &crate::dump::DumpOptions<'_>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let options = options.nested();
+        s.collect_seq(self.iter().map(|v| crate::dump::DumpedWith(v, &options)))
     }
 }
 
