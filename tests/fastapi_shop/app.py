@@ -145,6 +145,7 @@ class AppErrorBody(BaseModel):
 
 BUSY = "Every password-hashing slot is busy: retry after Retry-After seconds"
 AUTH = {401: {"model": HTTPError}}
+PARSE = {400: {"model": HTTPError, "description": "There was an error parsing the body"}}
 
 
 # ---------------------------------------------------------------- security
@@ -248,6 +249,7 @@ def create_app(db_path: str) -> FastAPI:
     users = APIRouter(prefix="/users", tags=["users"])
 
     @users.post("", response_model=UserResponse, status_code=201, responses={
+        **PARSE,
         409: {"model": HTTPError, "description": "Email already registered"},
         503: {"model": HTTPError, "description": BUSY}})
     def create_user(user: UserCreate, db=Depends(get_db)):
@@ -280,6 +282,7 @@ def create_app(db_path: str) -> FastAPI:
     auth = APIRouter(prefix="/auth", tags=["auth"])
 
     @auth.post("/token", response_model=Token, responses={
+        **PARSE,
         401: {"model": HTTPError, "description": "Incorrect email or password"},
         503: {"model": HTTPError, "description": BUSY}})
     def login(form: OAuth2PasswordRequestForm = Depends(), db=Depends(get_db)):
@@ -301,7 +304,7 @@ def create_app(db_path: str) -> FastAPI:
         d["is_active"] = bool(d["is_active"])
         return d
 
-    @items.post("", response_model=Item, status_code=201, responses=AUTH)
+    @items.post("", response_model=Item, status_code=201, responses={**PARSE, **AUTH})
     def create_item(item: ItemCreate, _user=Depends(get_current_user), db=Depends(get_db)):
         cur = db.execute("INSERT INTO items (name, description, price, stock) VALUES (?,?,?,?)",
                          (item.name, item.description, item.price, item.stock))
@@ -348,6 +351,7 @@ def create_app(db_path: str) -> FastAPI:
                 "notes": row["notes"], "created_at": row["created_at"]}
 
     @orders.post("", response_model=Order, status_code=201, responses={
+        **PARSE,
         **AUTH,
         404: {"model": AppErrorBody, "description": "An order line names an unknown or removed item"},
         409: {"model": AppErrorBody, "description": "Not enough stock for this order"}})

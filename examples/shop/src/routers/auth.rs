@@ -14,6 +14,7 @@ use crate::security::Security;
 #[post(
     "/token",
     responses(
+        400 = (HttpError, "There was an error parsing the body"),
         401 = (HttpError, "Incorrect email or password"),
         503 = (HttpError, "Every password-hashing slot is busy: retry after Retry-After seconds")
     )

@@ -8,7 +8,11 @@ use crate::models::{ItemRow, ITEM_COLUMNS};
 use crate::schemas::items::{Item, ItemCreate};
 
 /// Adds an item (any signed-in user).
-#[post("", status_code = 201)]
+#[post(
+    "",
+    status_code = 201,
+    responses(400 = (HttpError, "There was an error parsing the body"))
+)]
 pub async fn create_item(
     item: ItemCreate,
     _user: Depends<get_current_user>,

@@ -60,6 +60,7 @@ fn is_retryable(e: &sqlx::Error) -> bool {
     "",
     status_code = 201,
     responses(
+        400 = (HttpError, "There was an error parsing the body"),
         404 = (AppErrorBody, "An order line names an unknown or removed item"),
         409 = (AppErrorBody, "Not enough stock for this order")
     )

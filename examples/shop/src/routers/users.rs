@@ -19,6 +19,7 @@ fn email_taken() -> HttpError {
     "",
     status_code = 201,
     responses(
+        400 = (HttpError, "There was an error parsing the body"),
         409 = (HttpError, "Email already registered"),
         503 = (HttpError, "Every password-hashing slot is busy: retry after Retry-After seconds")
     )
