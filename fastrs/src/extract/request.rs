@@ -727,7 +727,9 @@ impl RequestContext {
         declared: &'static Declared<T>,
     ) -> Result<JsonBody<T>, Response> {
         if declared.embed {
-            self.embedded_body().await?;
+            // Boxed: its state would otherwise enlarge every JSON body
+            // route's future past the allocator's fast size classes.
+            Box::pin(self.embedded_body()).await?;
             return Ok(JsonBody::Embedded);
         }
         let bytes = self
@@ -923,7 +925,9 @@ pub(crate) async fn read_limited(
             Ok(b)
         };
     }
-    let mut collecting = std::pin::pin!(collect_within(body, max_size, chunk_timeout));
+    // Boxed: a body that is still arriving costs one small allocation, and
+    // every JSON route's future stays within the allocator's fast sizes.
+    let mut collecting = Box::pin(collect_within(body, max_size, chunk_timeout));
     // A small body has often arrived with its head: then no timer is set.
     let first = std::future::poll_fn(|cx| {
         std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))
