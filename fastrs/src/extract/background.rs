@@ -3,8 +3,7 @@
 //!
 //! [`BackgroundTasks`] collects futures that run after the response has been
 //! sent (an email after a sign-up). [`Cleanup`] lets a dependency register
-//! what to do once the response is produced, knowing whether the request
-//! succeeded: commit or roll back a transaction, as code after `yield` in a
+//! what to do once the request is done, knowing whether it succeeded: commit or roll back a transaction, as code after `yield` in a
 //! FastAPI dependency does, also when the handler failed or panicked.
 //!
 //! [`Cleanup::on_exit`] is the whole of FastAPI's `try: yield … except …
@@ -14,8 +13,12 @@
 //! and returns it unchanged (re-raise, or let pass) or replaced
 //! ([`Exit::replace`]: raise an `HttpError` in its place). Hooks run last
 //! registered first (the innermost dependency's first, as nested `yield`s
-//! exit), before the app's exception handlers see the error, which is
-//! FastAPI's order. As a Rust value cannot be "swallowed", a hook cannot
+//! exit). When they run is FastAPI's default (`scope="request"`): after a
+//! handler that raised, before the app's exception handlers see the error;
+//! after one that returned normally, once the response has been sent (a
+//! streaming body included) and its background tasks have run (checked
+//! against FastAPI in `tests/yield_scope.rs`). FastAPI's `scope="function"`
+//! (exit before the response is sent) has no equivalent yet. As a Rust value cannot be "swallowed", a hook cannot
 //! turn an error into a success: FastAPI refuses that too (its
 //! `FastAPIError`, answered 500).
 //!
@@ -49,6 +52,9 @@ enum Finalizer {
 #[derive(Debug)]
 pub struct Exit {
     response: Response,
+    /// The response was already sent (the handler returned normally): the
+    /// hook runs after it, and a replacement cannot change it.
+    sent: bool,
 }
 
 /// Marks the response of a handler that panicked (the 500 answered for it).
@@ -89,10 +95,29 @@ impl Exit {
 
     /// Replaces the outcome (FastAPI's `raise HTTPException(…)` in an
     /// `except` block): the app's exception handlers then see the new error.
+    ///
+    /// After a handler that returned normally the response has been sent
+    /// already ([`sent`](Self::sent)): a replacement is then only logged,
+    /// as FastAPI can only log an exception raised after its response.
     pub fn replace(self, with: impl crate::IntoResponse) -> Exit {
+        if self.sent {
+            tracing::error!(
+                "a clean-up hook replaced the outcome after the response was sent: ignored"
+            );
+            return self;
+        }
         Exit {
             response: with.into_response(),
+            sent: false,
         }
+    }
+
+    /// Whether the response was already sent: the handler returned
+    /// normally, and the hook runs after the response (FastAPI's default
+    /// `scope="request"`); its [`response`](Self::response) then has the
+    /// sent status and headers, and no body.
+    pub fn sent(&self) -> bool {
+        self.sent
     }
 }
 
@@ -124,31 +149,60 @@ impl std::fmt::Debug for Completion {
 }
 
 impl Completion {
-    /// Runs the clean-up hooks (last registered first, like nested `yield`s),
-    /// then arranges for the background tasks to run once `response`'s body
-    /// has been sent.
+    /// Finishes the request as FastAPI's default (`scope="request"`) does.
+    ///
+    /// When the handler raised (an error answered through
+    /// [`raise`](crate::exception::raise), an `HttpError`, invalid
+    /// parameters, a panic), the clean-up hooks run now, last registered
+    /// first like nested `yield`s, and may replace the error; the background
+    /// tasks then run once the response's body has been sent. When it
+    /// returned normally, the response is sent as it is: its background
+    /// tasks, then the clean-up hooks, run once its body has been sent (or
+    /// the client went away), as FastAPI runs a `yield` dependency's exit
+    /// code after the response.
     pub async fn finish(&self, response: &mut Response) {
         let finalizers = std::mem::take(&mut *lock(&self.finalizers));
-        for f in finalizers.into_iter().rev() {
-            match f {
-                Finalizer::Finish(f) => {
-                    let outcome = Outcome {
-                        status: response.status(),
-                    };
-                    f(outcome).await;
-                }
-                Finalizer::Exit(f) => {
-                    let exit = Exit {
-                        response: std::mem::take(response),
-                    };
-                    *response = f(exit).await.response;
+        let tasks = std::mem::take(&mut *lock(&self.tasks));
+        let raised = response
+            .extensions()
+            .get::<crate::exception::Raised>()
+            .is_some()
+            || response.extensions().get::<Panicked>().is_some();
+        let after = if raised {
+            for f in finalizers.into_iter().rev() {
+                match f {
+                    Finalizer::Finish(f) => {
+                        let outcome = Outcome {
+                            status: response.status(),
+                        };
+                        f(outcome).await;
+                    }
+                    Finalizer::Exit(f) => {
+                        let exit = Exit {
+                            response: std::mem::take(response),
+                            sent: false,
+                        };
+                        *response = f(exit).await.response;
+                    }
                 }
             }
-        }
-        let tasks = std::mem::take(&mut *lock(&self.tasks));
-        if !tasks.is_empty() {
+            AfterResponse {
+                tasks,
+                finalizers: Vec::new(),
+                head: None,
+            }
+        } else {
+            let head =
+                (!finalizers.is_empty()).then(|| (response.status(), response.headers().clone()));
+            AfterResponse {
+                tasks,
+                finalizers,
+                head,
+            }
+        };
+        if !after.tasks.is_empty() || !after.finalizers.is_empty() {
             let body = std::mem::take(response.body_mut());
-            *response.body_mut() = Body::stream(Guarded::new(body, StartTasks(tasks)));
+            *response.body_mut() = Body::stream(Guarded::new(body, after));
         }
     }
 }
@@ -266,21 +320,48 @@ impl Cleanup {
 }
 
 /// Starts the background tasks when dropped with the response body.
-struct StartTasks(Vec<Task>);
+/// What runs once a response's body has been sent (or dropped): its
+/// background tasks, then, after a handler that returned normally, the
+/// clean-up hooks with the response's head.
+struct AfterResponse {
+    tasks: Vec<Task>,
+    finalizers: Vec<Finalizer>,
+    head: Option<(StatusCode, http::HeaderMap)>,
+}
 
-impl Drop for StartTasks {
+impl Drop for AfterResponse {
     fn drop(&mut self) {
-        let tasks = std::mem::take(&mut self.0);
+        let tasks = std::mem::take(&mut self.tasks);
+        let finalizers = std::mem::take(&mut self.finalizers);
+        let head = self.head.take();
         let run = async move {
             for t in tasks {
                 t.await;
+            }
+            let Some((status, headers)) = head else {
+                return;
+            };
+            for f in finalizers.into_iter().rev() {
+                match f {
+                    Finalizer::Finish(f) => f(Outcome { status }).await,
+                    Finalizer::Exit(f) => {
+                        let mut response = Response::default();
+                        *response.status_mut() = status;
+                        *response.headers_mut() = headers.clone();
+                        let _ = f(Exit {
+                            response,
+                            sent: true,
+                        })
+                        .await;
+                    }
+                }
             }
         };
         match tokio::runtime::Handle::try_current() {
             Ok(h) => {
                 h.spawn(run);
             }
-            Err(_) => tracing::error!("background tasks dropped: no tokio runtime"),
+            Err(_) => tracing::error!("background tasks and clean-up dropped: no tokio runtime"),
         }
     }
 }

@@ -1,0 +1,15 @@
+"""Requests for app.py, in order: each request, then /log."""
+
+
+def case(name, path):
+    return {"name": name, "method": "GET", "path": path, "headers": {}, "body": None}
+
+
+CASES = [
+    case("stream", "/stream"),
+    case("stream_log", "/log"),
+    case("json", "/json"),
+    case("json_log", "/log"),
+    case("fail", "/fail"),
+    case("fail_log", "/log"),
+]
