@@ -3,7 +3,9 @@
 //! streaming body's chunks, then the background tasks) when the handler
 //! returned, as FastAPI's default `scope="request"` runs a `yield`
 //! dependency's exit code; before the error response, able to see the
-//! error, when it raised. `/log` answers and clears what happened.
+//! error, when it raised; `Cleanup::function_scope` hooks before the
+//! response (FastAPI's `scope="function"`). `/log` answers and clears what
+//! happened.
 
 #[path = "support/replay.rs"]
 mod replay;
@@ -69,6 +71,31 @@ async fn fail(_s: Depends<session>, log: State<Log>) -> Result<Json<Value>, Http
     Err(HttpError::new(409, "conflict"))
 }
 
+// FastAPI's "Early exit and scope" (tutorial008e): scope="function".
+#[dependency]
+async fn get_username(cleanup: Cleanup, log: State<Log>) -> String {
+    log.push("enter function-scoped");
+    let l = log.0.clone();
+    cleanup
+        .function_scope()
+        .on_finish(move |_| async move { l.push("function-scoped exit") });
+    "Rick".into()
+}
+
+#[get("/users/me")]
+async fn get_user_me(
+    username: Depends<get_username>,
+    s: Depends<session>,
+    log: State<Log>,
+) -> impl IntoResponse {
+    let (username, s, log) = (username.into_inner(), s.into_inner(), log.0.clone());
+    let chunks = futures_util::stream::iter([0]).map(move |_| {
+        log.push(format!("chunk for {username} with {s}"));
+        Ok::<_, std::io::Error>(Bytes::from(username.clone()))
+    });
+    Streaming::new(chunks).content_type("text/plain; charset=utf-8")
+}
+
 #[get("/log")]
 async fn read_log(log: State<Log>) -> Json<Vec<String>> {
     Json(std::mem::take(&mut *log.0 .0.lock().unwrap()))
@@ -81,6 +108,7 @@ fn app() -> App {
         .route(stream)
         .route(json_with_task)
         .route(fail)
+        .route(get_user_me)
         .route(read_log)
 }
 
@@ -94,5 +122,18 @@ fn clean_up_runs_when_fastapi_runs_it() {
         failures.len(),
         cases.len(),
         failures.join("\n")
+    );
+}
+
+#[test]
+fn openapi_equals_fastapi() {
+    let theirs: Value =
+        fastrs::serde_json::from_str(include_str!("fastapi_yield_scope/openapi.json")).unwrap();
+    let diffs = replay::openapi_differences(&app().openapi(), &theirs);
+    assert!(
+        diffs.is_empty(),
+        "{} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
     );
 }

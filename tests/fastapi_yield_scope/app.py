@@ -50,3 +50,23 @@ def read_log():
     out = list(LOG)
     LOG.clear()
     return out
+
+
+# FastAPI's "Early exit and scope" (tutorial008e): scope="function" exits
+# as soon as the handler has returned, before the response is sent.
+def get_username():
+    LOG.append("enter function-scoped")
+    try:
+        yield "Rick"
+    finally:
+        LOG.append("function-scoped exit")
+
+
+@app.get("/users/me")
+def get_user_me(username: Annotated[str, Depends(get_username, scope="function")],
+                s: Annotated[str, Depends(session)]):
+    async def chunks():
+        LOG.append(f"chunk for {username} with {s}")
+        yield username
+
+    return StreamingResponse(chunks(), media_type="text/plain")

@@ -13,3 +13,8 @@ CASES = [
     case("fail", "/fail"),
     case("fail_log", "/log"),
 ]
+
+CASES += [
+    case("function_scope", "/users/me"),
+    case("function_scope_log", "/log"),
+]

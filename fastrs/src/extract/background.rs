@@ -17,8 +17,9 @@
 //! handler that raised, before the app's exception handlers see the error;
 //! after one that returned normally, once the response has been sent (a
 //! streaming body included) and its background tasks have run (checked
-//! against FastAPI in `tests/yield_scope.rs`). FastAPI's `scope="function"`
-//! (exit before the response is sent) has no equivalent yet. As a Rust value cannot be "swallowed", a hook cannot
+//! against FastAPI in `tests/yield_scope.rs`). [`Cleanup::function_scope`]
+//! gives FastAPI's `scope="function"`: hooks that run before the response
+//! is sent. As a Rust value cannot be "swallowed", a hook cannot
 //! turn an error into a success: FastAPI refuses that too (its
 //! `FastAPIError`, answered 500).
 //!
@@ -139,7 +140,9 @@ impl Outcome {
 #[derive(Default)]
 pub struct Completion {
     tasks: Mutex<Vec<Task>>,
-    finalizers: Mutex<Vec<Finalizer>>,
+    /// Each hook with its scope: `true` for FastAPI's `scope="function"`
+    /// (before the response is sent), `false` for `"request"`.
+    finalizers: Mutex<Vec<(bool, Finalizer)>>,
 }
 
 impl std::fmt::Debug for Completion {
@@ -168,37 +171,35 @@ impl Completion {
             .get::<crate::exception::Raised>()
             .is_some()
             || response.extensions().get::<Panicked>().is_some();
-        let after = if raised {
-            for f in finalizers.into_iter().rev() {
-                match f {
-                    Finalizer::Finish(f) => {
-                        let outcome = Outcome {
-                            status: response.status(),
-                        };
-                        f(outcome).await;
-                    }
-                    Finalizer::Exit(f) => {
-                        let exit = Exit {
-                            response: std::mem::take(response),
-                            sent: false,
-                        };
-                        *response = f(exit).await.response;
-                    }
+        // After a raised error every hook runs now; after a normal return
+        // only the function-scoped ones, the others once the response is sent.
+        let (now, later): (Vec<_>, Vec<_>) = finalizers
+            .into_iter()
+            .partition(|(function, _)| raised || *function);
+        for (_, f) in now.into_iter().rev() {
+            match f {
+                Finalizer::Finish(f) => {
+                    let outcome = Outcome {
+                        status: response.status(),
+                    };
+                    f(outcome).await;
+                }
+                Finalizer::Exit(f) => {
+                    let exit = Exit {
+                        response: std::mem::take(response),
+                        sent: false,
+                    };
+                    *response = f(exit).await.response;
                 }
             }
-            AfterResponse {
-                tasks,
-                finalizers: Vec::new(),
-                head: None,
-            }
-        } else {
-            let head =
-                (!finalizers.is_empty()).then(|| (response.status(), response.headers().clone()));
-            AfterResponse {
-                tasks,
-                finalizers,
-                head,
-            }
+        }
+        let finalizers: Vec<Finalizer> = later.into_iter().map(|(_, f)| f).collect();
+        let head =
+            (!finalizers.is_empty()).then(|| (response.status(), response.headers().clone()));
+        let after = AfterResponse {
+            tasks,
+            finalizers,
+            head,
         };
         if !after.tasks.is_empty() || !after.finalizers.is_empty() {
             let body = std::mem::take(response.body_mut());
@@ -257,19 +258,53 @@ impl BackgroundTasks {
 pub struct Cleanup(pub(crate) Arc<Completion>);
 
 impl Cleanup {
-    /// Runs `f` with the request's [`Outcome`] once the response is produced,
-    /// before it is sent; hooks run last-registered first.
+    /// Runs `f` with the request's [`Outcome`] when the request is done
+    /// (see the [module documentation](self) for when); hooks run
+    /// last-registered first.
     pub fn on_finish<F, Fut>(&self, f: F)
     where
         F: FnOnce(Outcome) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        lock(&self.0.finalizers).push(Finalizer::Finish(Box::new(move |o| Box::pin(f(o)))));
+        self.push(Finalizer::Finish(Box::new(move |o| Box::pin(f(o)))));
+    }
+
+    /// The same clean-up, with FastAPI's `scope="function"`: its hooks run
+    /// as soon as the handler has returned, before the response is sent
+    /// (FastAPI's `Depends(dep, scope="function")`), instead of after it.
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    /// use fastrs::background::Cleanup;
+    ///
+    /// #[dependency]
+    /// async fn get_username(cleanup: Cleanup) -> String {
+    ///     cleanup.function_scope().on_finish(|_| async {
+    ///         println!("Cleanup up before response is sent");
+    ///     });
+    ///     "Rick".into()
+    /// }
+    ///
+    /// #[get("/users/me")]
+    /// async fn get_user_me(username: Depends<get_username>) -> Json<String> {
+    ///     Json(username.into_inner())
+    /// }
+    ///
+    /// let client = TestClient::new(App::new().route(get_user_me));
+    /// assert_eq!(client.get("/users/me").send().json(), "Rick");
+    /// ```
+    pub fn function_scope(&self) -> FunctionScope<'_> {
+        FunctionScope(self)
+    }
+
+    fn push(&self, f: Finalizer) {
+        lock(&self.0.finalizers).push((false, f));
     }
 
     /// Runs `f` with the handler's [`Exit`] once it has returned (or
-    /// panicked), before the app's exception handlers and before the
-    /// response is sent; what `f` returns is the outcome from then on.
+    /// panicked): after an error before the app's exception handlers (what
+    /// `f` returns is the outcome from then on), after a normal return once
+    /// the response has been sent (see the [module documentation](self)).
     /// FastAPI's `try: yield … except E: … raise … finally: …`.
     ///
     /// ```
@@ -315,11 +350,37 @@ impl Cleanup {
         F: FnOnce(Exit) -> Fut + Send + 'static,
         Fut: Future<Output = Exit> + Send + 'static,
     {
-        lock(&self.0.finalizers).push(Finalizer::Exit(Box::new(move |e| Box::pin(f(e)))));
+        self.push(Finalizer::Exit(Box::new(move |e| Box::pin(f(e)))));
     }
 }
 
-/// Starts the background tasks when dropped with the response body.
+/// [`Cleanup`] hooks that run before the response is sent (FastAPI's
+/// `scope="function"`): see [`Cleanup::function_scope`].
+#[derive(Debug)]
+pub struct FunctionScope<'a>(&'a Cleanup);
+
+impl FunctionScope<'_> {
+    /// [`Cleanup::on_finish`], before the response is sent.
+    pub fn on_finish<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Outcome) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let f = Finalizer::Finish(Box::new(move |o| Box::pin(f(o))));
+        lock(&self.0 .0.finalizers).push((true, f));
+    }
+
+    /// [`Cleanup::on_exit`], before the response is sent.
+    pub fn on_exit<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Exit) -> Fut + Send + 'static,
+        Fut: Future<Output = Exit> + Send + 'static,
+    {
+        let f = Finalizer::Exit(Box::new(move |e| Box::pin(f(e))));
+        lock(&self.0 .0.finalizers).push((true, f));
+    }
+}
+
 /// What runs once a response's body has been sent (or dropped): its
 /// background tasks, then, after a handler that returned normally, the
 /// clean-up hooks with the response's head.
