@@ -146,14 +146,9 @@ fn overridden() -> App {
 
 #[test]
 fn overrides_answer_as_fastapi() {
-    let cases = replay::cases(include_str!("fastapi_testing/recorded.json"));
-    let failures = replay::differences(&TestClient::new(overridden()), &cases);
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
+    replay::assert_replays(
+        &TestClient::new(overridden()),
+        include_str!("fastapi_testing/recorded.json"),
     );
 }
 
@@ -162,26 +157,15 @@ async fn the_async_client_answers_as_fastapi() {
     let cases = replay::cases(include_str!("fastapi_testing/recorded.json"));
     let client = AsyncTestClient::new(overridden());
     let failures = replay::differences_async(&client, &cases).await;
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    replay::assert_no_case_differs(&failures, cases.len());
 }
 
 /// The document shows the dependencies as written, not their replacements.
 #[test]
 fn openapi_equals_fastapi() {
-    let theirs: Value =
-        fastrs::serde_json::from_str(include_str!("fastapi_testing/openapi.json")).unwrap();
-    let diffs = replay::openapi_differences(&overridden().openapi(), &theirs);
-    assert!(
-        diffs.is_empty(),
-        "{} differences:\n{}",
-        diffs.len(),
-        diffs.join("\n")
+    replay::assert_openapi_equal(
+        &overridden().openapi(),
+        include_str!("fastapi_testing/openapi.json"),
     );
 }
 

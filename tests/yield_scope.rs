@@ -114,26 +114,16 @@ fn app() -> App {
 
 #[test]
 fn clean_up_runs_when_fastapi_runs_it() {
-    let cases = replay::cases(include_str!("fastapi_yield_scope/recorded.json"));
-    let failures = replay::differences(&TestClient::new(app()), &cases);
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
+    replay::assert_replays(
+        &TestClient::new(app()),
+        include_str!("fastapi_yield_scope/recorded.json"),
     );
 }
 
 #[test]
 fn openapi_equals_fastapi() {
-    let theirs: Value =
-        fastrs::serde_json::from_str(include_str!("fastapi_yield_scope/openapi.json")).unwrap();
-    let diffs = replay::openapi_differences(&app().openapi(), &theirs);
-    assert!(
-        diffs.is_empty(),
-        "{} differences:\n{}",
-        diffs.len(),
-        diffs.join("\n")
+    replay::assert_openapi_equal(
+        &app().openapi(),
+        include_str!("fastapi_yield_scope/openapi.json"),
     );
 }

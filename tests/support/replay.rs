@@ -36,6 +36,40 @@ pub fn send(client: &TestClient, req: &Value) -> fastrs::TestResponse {
     request(client, req, TestClient::request).send()
 }
 
+/// Fails the test, listing them, when `client` answers any recorded case
+/// (`recorded`: a `recorded.json`'s text) otherwise than FastAPI did.
+#[allow(dead_code)] // not every test file replays this way
+pub fn assert_replays(client: &TestClient, recorded: &str) {
+    let cases = cases(recorded);
+    assert_no_case_differs(&differences(client, &cases), cases.len());
+}
+
+/// Fails the test when `failures` (of `total` cases) is not empty.
+#[allow(dead_code)]
+pub fn assert_no_case_differs(failures: &[String], total: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        total,
+        failures.join("\n")
+    );
+}
+
+/// Fails the test, listing the differences, when `ours` is not FastAPI's
+/// document (`theirs`: an `openapi.json`'s text).
+#[allow(dead_code)]
+pub fn assert_openapi_equal(ours: &Value, theirs: &str) {
+    let theirs: Value = serde_json::from_str(theirs).expect("openapi.json is JSON");
+    let diffs = openapi_differences(ours, &theirs);
+    assert!(
+        diffs.is_empty(),
+        "{} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
 /// Every difference between fastrs's answers and the recorded ones.
 #[allow(dead_code)] // each test file uses one of the two
 pub fn differences(client: &TestClient, cases: &[Value]) -> Vec<String> {
