@@ -8,9 +8,10 @@ needs nothing installed but python3.
                                   prints KEY=VALUE lines (TOKEN, RACE_ITEM, ...)
     drive.py race URL TOKEN ITEM  50 orders for 1 unit of ITEM at once
     drive.py load URL TOKEN PLENTY GONE STOP_FILE
-                                  GETs and idempotent DELETEs with a few
-                                  keep-alive connections until STOP_FILE
-                                  exists (bounded in count and time)
+                                  GETs, idempotent DELETEs and a few POSTs
+                                  (orders, logins) with a few keep-alive
+                                  connections until STOP_FILE exists
+                                  (bounded in count and time)
     drive.py upstream URL PORT    waits until the balancer has routed a
                                   request to PORT (its X-Upstream header)
 
@@ -72,7 +73,7 @@ def setup(url):
     )["access_token"]
     auth = {"authorization": f"Bearer {token}"}
     ids = {}
-    for key, name, stock in [("RACE_ITEM", "Last units", 10), ("PLENTY_ITEM", "Plenty", 1000), ("GONE_ITEM", "Gone", 1)]:
+    for key, name, stock in [("RACE_ITEM", "Last units", 10), ("PLENTY_ITEM", "Plenty", 1_000_000), ("GONE_ITEM", "Gone", 1)]:
         ids[key] = expect(f"create {name}", request(c, "POST", "/items", {"name": name, "price": 2.5, "stock": stock}, auth), 201)["id"]
     print(f"TOKEN={token}")
     for k, v in ids.items():
@@ -127,17 +128,26 @@ def race(url, token, item, n=50):
 def load(url, token, plenty, gone, stop_file, concurrency=4, max_requests=200_000, max_seconds=240):
     """Requests until stop_file exists, max_requests are sent or max_seconds pass."""
     auth = {"authorization": f"Bearer {token}"}
-    # (method, path, headers, expected status): reads and idempotent deletes
+    order = {"items": [{"product_id": plenty, "quantity": 1}], "shipping_address": ADDRESS}
+    login = {"username": "scale@example.com", "password": "password123"}
+    # (method, path, headers, JSON body, form, expected status): reads and
+    # idempotent deletes, which nginx may retry on another instance, and
+    # POSTs, which it never sends twice: a POST that a stopping instance
+    # dropped instead of finishing fails here. A login is the slowest
+    # request (an argon2 verification): the likeliest to be in flight when
+    # SIGTERM comes.
     mix = [
-        ("GET", f"/items/{plenty}", {}, 200),
-        ("GET", "/items?limit=5", {}, 200),
-        ("GET", "/users/me", auth, 200),
-        ("GET", "/orders", auth, 200),
-        ("DELETE", f"/items/{gone}", auth, 204),
-        ("GET", f"/items/{gone}", {}, 410),
+        ("GET", f"/items/{plenty}", {}, None, None, 200),
+        ("GET", "/items?limit=5", {}, None, None, 200),
+        ("GET", "/users/me", auth, None, None, 200),
+        ("POST", "/orders", auth, order, None, 201),
+        ("GET", "/orders/1", auth, None, None, 200),
+        ("DELETE", f"/items/{gone}", auth, None, None, 204),
+        ("GET", f"/items/{gone}", {}, None, None, 410),
+        ("POST", "/auth/token", {}, None, login, 200),
     ]
     lock = threading.Lock()
-    counts = {"sent": 0, "ok": 0, "failed": 0}
+    counts = {"sent": 0, "ok": 0, "failed": 0, "posts": 0}
     failures = {}
     per_upstream = {}
     deadline = time.monotonic() + max_seconds
@@ -150,10 +160,11 @@ def load(url, token, plenty, gone, stop_file, concurrency=4, max_requests=200_00
                 if counts["sent"] >= max_requests:
                     return
                 counts["sent"] += 1
-            method, path, headers, status = mix[i % len(mix)]
+                counts["posts"] += mix[i % len(mix)][0] == "POST"
+            method, path, headers, body, form, status = mix[i % len(mix)]
             i += 1
             try:
-                got = request(conn, method, path, headers=headers)
+                got = request(conn, method, path, body, headers, form)
                 ok = got[0] == status
                 kind = f"{method} {path.split('?')[0]} -> {got[0]}"
                 upstream = got[2]
@@ -183,6 +194,7 @@ def load(url, token, plenty, gone, stop_file, concurrency=4, max_requests=200_00
     print(f"LOAD_SENT={counts['sent']}")
     print(f"LOAD_OK={counts['ok']}")
     print(f"LOAD_FAILED={counts['failed']}")
+    print(f"LOAD_POSTS={counts['posts']}")
     print(f"LOAD_SECONDS={elapsed:.1f}")
     print(f"LOAD_CONCURRENCY={concurrency}")
     print("LOAD_PER_UPSTREAM=" + ",".join(f"{k}:{v}" for k, v in sorted(per_upstream.items()) if "+" not in k))

@@ -4,12 +4,14 @@
 # in front as the load balancer; then
 #   1. the order race: 50 orders at once, through nginx, for the 10 units of
 #      one item: exactly 10 must succeed and the stock must end at 0;
-#   2. a rolling restart: under a bounded load of GETs and idempotent DELETEs
-#      through nginx, each instance in turn gets SIGTERM (the shop drains:
-#      in-flight requests finish, idle connections close), exits, starts
-#      again and is back in nginx's rotation before the next one goes; every
-#      request must succeed (nginx retries an idempotent request that a
-#      closing instance could not take, proxy_next_upstream).
+#   2. a rolling restart: under a bounded load through nginx of GETs,
+#      idempotent DELETEs and POSTs (orders, logins), each instance in turn
+#      gets SIGTERM (the shop drains: in-flight requests finish, idle
+#      connections close), exits, starts again and is back in nginx's
+#      rotation before the next one goes; every request must succeed (nginx
+#      passes a request that a closing instance refused to another one, and
+#      an idempotent one also when the instance dropped it, proxy_next_upstream;
+#      a POST already sent is never sent twice, so the drain must finish it).
 # Prints the figures; exits non-zero if the race is not exactly 10, the stock
 # not 0, a migration ran twice, an instance failed to start or stop cleanly,
 # or any request failed. Everything it starts is stopped on exit (by PID),
@@ -231,6 +233,9 @@ LOAD_PID=""
 eval "$(cat "$WORK/load.out")"
 [[ -s $WORK/load.err ]] && cat "$WORK/load.err" >&2
 DRAINED=$(cat "$WORK"/shop-*.log | grep -c "fastrs stopped" || true)
+# Requests the stopping instances answered after their SIGTERM (the drain):
+# access-log lines after the "SIGTERM received" line of each stopped one.
+DRAIN_ANSWERED=$(awk 'FNR == 1 { t = 0 } /SIGTERM received/ { t = 1 } t && /HTTP\/1\.1" [0-9]/ { n++ } END { print n + 0 }' "$WORK"/shop-*.log)
 
 # ---------------------------------------------------------------- figures
 ELAPSED=$(($(date +%s) - START))
@@ -241,7 +246,8 @@ scale-out: $INSTANCES shop instances behind nginx, PostgreSQL database $DB
                    final stock $RACE_FINAL_STOCK (database: $DB_STOCK), orders stored $RACE_ORDERS_STORED
                    per upstream: $RACE_PER_UPSTREAM
   rolling restart: $INSTANCES instances restarted one by one (exit statuses after SIGTERM: ${STOP_STATUS[*]}; drained: $DRAINED)
-  load:            $LOAD_SENT requests sent ($LOAD_CONCURRENCY connections, ${LOAD_SECONDS} s), $LOAD_OK ok, $LOAD_FAILED failed
+                   $DRAIN_ANSWERED requests answered by stopping instances after their SIGTERM
+  load:            $LOAD_SENT requests sent ($LOAD_CONCURRENCY connections, ${LOAD_SECONDS} s; $LOAD_POSTS of them POSTs), $LOAD_OK ok, $LOAD_FAILED failed
                    $LOAD_RETRIED of them retried by nginx on another instance
                    per upstream: $LOAD_PER_UPSTREAM
   wall time:       $ELAPSED s (build included)
