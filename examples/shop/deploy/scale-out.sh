@@ -198,8 +198,9 @@ done
 log "nginx (pid $NGINX_PID) balancing on $LB"
 
 # ---------------------------------------------------------------- the race
-eval "$(python3 "$HERE/drive.py" setup "$LB")"
-RACE=$(python3 "$HERE/drive.py" race "$LB" "$TOKEN" "$RACE_ITEM")
+SETUP=$(python3 "$HERE/drive.py" setup "$LB") || die "setting up the user and items failed"
+eval "$SETUP"
+RACE=$(python3 "$HERE/drive.py" race "$LB" "$TOKEN" "$RACE_ITEM") || die "the race client failed"
 eval "$RACE"
 DB_STOCK=$(psql_shop -c "SELECT stock FROM items WHERE id = $RACE_ITEM")
 log "race: $RACE_WON of $RACE_ORDERS orders won, stock $RACE_FINAL_STOCK"
