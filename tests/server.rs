@@ -708,3 +708,55 @@ async fn shutdown_under_load_loses_no_request() {
     );
     assert_eq!(refused, 20, "every client ends on a refused connection");
 }
+
+/// What the background task and the shutdown hook of [`after_response`]'s app did, in order.
+#[derive(Clone, Default)]
+struct Events(Arc<std::sync::Mutex<Vec<&'static str>>>);
+
+impl Events {
+    fn push(&self, e: &'static str) {
+        self.0.lock().unwrap().push(e);
+    }
+}
+
+/// Answers at once and leaves a background task that takes 300 ms.
+#[fastrs::get("/after")]
+async fn after_response(
+    tasks: fastrs::background::BackgroundTasks,
+    events: fastrs::State<Events>,
+) -> Json<Value> {
+    let events = events.0.clone();
+    tasks.add_task(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        events.push("background task done");
+    });
+    Json(json!({"ok": true}))
+}
+
+#[tokio::test]
+async fn graceful_shutdown_waits_for_background_tasks_before_the_shutdown_hooks() {
+    let events = Events::default();
+    let app = App::new()
+        .state(events.clone())
+        .route(after_response)
+        .on_shutdown(|events: Events| async move { events.push("shutdown hook") });
+    let mut server = start_with(app, Arc::new(Gate::default()), config()).await;
+    let mut conn = TcpStream::connect(server.addr).await.unwrap();
+    conn.write_all(b"GET /after HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let resp = timeout(PATIENCE, read_response(&mut conn)).await.unwrap();
+    assert_eq!(resp.status, 200);
+    // The response is out and its connection closed; the task still runs.
+    server.shutdown();
+    timeout(PATIENCE, &mut server.task)
+        .await
+        .expect("the server stops once the task is done")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        *events.0.lock().unwrap(),
+        ["background task done", "shutdown hook"],
+        "the server returned, and ran its shutdown hooks, before the background task ended"
+    );
+}

@@ -542,6 +542,8 @@ struct Inner {
     /// ([`App::expose_client`]): the server gives each request the client's
     /// address.
     wants_client: bool,
+    /// Background tasks and clean-up running after their responses.
+    after_response: tokio_util::task::TaskTracker,
     app: App,
 }
 
@@ -621,6 +623,7 @@ impl Inner {
             redirect_slashes: app.redirect_slashes,
             state,
             wants_client,
+            after_response: tokio_util::task::TaskTracker::new(),
             app,
         }
     }
@@ -794,6 +797,25 @@ impl AppService {
         }
     }
 
+    /// Resolves once no background task or clean-up hook started after a
+    /// response is running ([`BackgroundTasks`](crate::background::BackgroundTasks),
+    /// [`Cleanup`](crate::background::Cleanup)); those started meanwhile
+    /// are waited for too. The server awaits it after its last connection
+    /// closed and before the shutdown hooks, within its graceful timeout,
+    /// so that a SIGTERM does not cut a background task short (uvicorn's
+    /// graceful shutdown waits for them as part of their request).
+    pub async fn background_tasks_done(&self) {
+        let tracker = &self.inner.after_response;
+        tracker.close();
+        tracker.wait().await;
+        tracker.reopen();
+    }
+
+    /// How many background tasks (and clean-ups) run after their responses.
+    pub fn background_tasks_running(&self) -> usize {
+        self.inner.after_response.len()
+    }
+
     /// Whether the app reads the client's address (a route takes the
     /// [`Request`](crate::Request), or [`App::expose_client`]): the server
     /// then puts a [`Connection`](crate::request_param::Connection) in each
@@ -903,9 +925,11 @@ impl AppService {
             Cow::Borrowed(_) => None,
         };
         let params = PathParams::new(&entry.param_names, text, spans);
-        let completion = target
-            .needs_completion
-            .then(|| Arc::new(crate::background::Completion::default()));
+        let completion = target.needs_completion.then(|| {
+            Arc::new(crate::background::Completion::tracked(
+                self.inner.after_response.clone(),
+            ))
+        });
         let cx = RequestContext::routed(
             parts,
             body,

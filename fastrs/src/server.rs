@@ -24,8 +24,10 @@
 //! connections already waiting in the kernel's backlog, answers every
 //! request already read with `Connection: close`, gives an idle keep-alive
 //! connection a last call of 500 ms for a request on its way, lets requests
-//! in flight finish for up to 30 s, then closes what is left (a second
-//! signal closes it at once). [`Config`] changes any of these; [`Server`] binds first so a
+//! in flight finish, and then the background tasks they left running
+//! (uvicorn waits for them too: Starlette runs them inside the request),
+//! for up to 30 s in all, then closes what is left (a second signal closes
+//! it at once); the app's shutdown hooks run last. [`Config`] changes any of these; [`Server`] binds first so a
 //! test can serve on port 0 and learn the address.
 
 use std::convert::Infallible;
@@ -107,8 +109,9 @@ pub struct Config {
     pub max_connections: usize,
     /// Log every request at INFO under the `fastrs::access` target (default on).
     pub access_log: bool,
-    /// How long requests in flight may take to finish after a shutdown
-    /// signal before their connections are closed (default 30 s).
+    /// How long requests in flight, and then the background tasks they
+    /// started, may take to finish after a shutdown signal before their
+    /// connections are closed (default 30 s).
     pub graceful_shutdown_timeout: Duration,
     /// After a shutdown signal, how long an idle keep-alive connection (or
     /// one accepted but silent) stays open for a request already on its way
@@ -365,13 +368,20 @@ impl Server {
             while let Some(done) = conns.join_next().await {
                 reap(done);
             }
+            // Then the background tasks those requests started.
+            service.background_tasks_done().await;
         };
         let drained = tokio::select! {
             r = tokio::time::timeout(config.graceful_shutdown_timeout, drain) => r.is_ok(),
             () = force => false,
         };
         if !drained {
-            tracing::warn!(target: LOG, "closing {} connection(s) still open", conns.len());
+            tracing::warn!(
+                target: LOG,
+                "closing {} connection(s) still open ({} background task(s) still running)",
+                conns.len(),
+                service.background_tasks_running()
+            );
             conns.shutdown().await;
         }
         service.shutdown().await;

@@ -9,6 +9,21 @@
 //! read lock and fail with `SQLITE_BUSY`), a plain `BEGIN` on PostgreSQL,
 //! where the conditional `UPDATE … WHERE stock >= $q` locks the row and
 //! re-checks the condition after a concurrent commit.
+//!
+//! Migrations run at every start, and several instances of the shop may
+//! start at once against one PostgreSQL database (the scale-out topology of
+//! `deploy/`). sqlx's migrator takes a session-level advisory lock
+//! (`pg_advisory_lock`, keyed by the database's name) on one connection
+//! before it creates its `_sqlx_migrations` table, and releases it after the
+//! last migration: the first instance migrates, the others wait on the lock,
+//! then find every migration applied and go on. Without the lock two
+//! instances both see an empty `_sqlx_migrations` and both run
+//! `CREATE TABLE users`; one of them fails to start. The lock is per
+//! database, so instances in different schemas of one database (the tests)
+//! migrate one after the other. `tests/shop_migrations.rs` starts several
+//! pools on one fresh schema at once; `deploy/scale-out.sh` starts three
+//! shops at once on a fresh database. On SQLite the lock is a no-op: one
+//! process owns the file.
 
 use std::time::Duration;
 
@@ -145,10 +160,15 @@ impl Db {
                     .await?
             }
         };
-        let migrator = match backend {
+        let mut migrator = match backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
+        // Several instances may start at once against one PostgreSQL (see
+        // the module documentation): the migrator holds an advisory lock
+        // for the whole run. sqlx's default, set here so that it is not
+        // left to a default.
+        migrator.set_locking(true);
         migrator.run(&pool).await?;
         Ok(Db { pool, backend })
     }

@@ -139,6 +139,9 @@ impl Outcome {
 /// The per-request registry behind [`BackgroundTasks`] and [`Cleanup`].
 #[derive(Default)]
 pub struct Completion {
+    /// The app's tracker of work after responses (see
+    /// [`AppService::background_tasks_done`](crate::AppService::background_tasks_done)).
+    tracker: Option<tokio_util::task::TaskTracker>,
     tasks: Mutex<Vec<Task>>,
     /// Each hook with its scope: `true` for FastAPI's `scope="function"`
     /// (before the response is sent), `false` for `"request"`.
@@ -152,6 +155,15 @@ impl std::fmt::Debug for Completion {
 }
 
 impl Completion {
+    /// A registry whose work after the response is counted by `tracker`,
+    /// so that a server shutting down waits for it.
+    pub(crate) fn tracked(tracker: tokio_util::task::TaskTracker) -> Self {
+        Completion {
+            tracker: Some(tracker),
+            ..Completion::default()
+        }
+    }
+
     /// Finishes the request as FastAPI's default (`scope="request"`) does.
     ///
     /// When the handler raised (an error answered through
@@ -200,6 +212,7 @@ impl Completion {
             tasks,
             finalizers,
             head,
+            tracker: self.tracker.clone(),
         };
         if !after.tasks.is_empty() || !after.finalizers.is_empty() {
             let body = std::mem::take(response.body_mut());
@@ -388,6 +401,7 @@ struct AfterResponse {
     tasks: Vec<Task>,
     finalizers: Vec<Finalizer>,
     head: Option<(StatusCode, http::HeaderMap)>,
+    tracker: Option<tokio_util::task::TaskTracker>,
 }
 
 impl Drop for AfterResponse {
@@ -420,7 +434,13 @@ impl Drop for AfterResponse {
         };
         match tokio::runtime::Handle::try_current() {
             Ok(h) => {
-                h.spawn(run);
+                // Counted by the app's tracker until done: a graceful
+                // shutdown waits for it, as uvicorn waits for a response's
+                // background tasks (they run inside the request in Starlette).
+                match &self.tracker {
+                    Some(tracker) => h.spawn(tracker.track_future(run)),
+                    None => h.spawn(run),
+                };
             }
             Err(_) => tracing::error!("background tasks and clean-up dropped: no tokio runtime"),
         }
