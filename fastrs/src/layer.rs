@@ -106,8 +106,8 @@ where
 {
     type Service = LayeredService<S>;
 
-    async fn start(self) -> io::Result<(LayeredService<S>, AppService)> {
-        let app = self.app.start().await.map_err(io::Error::other)?;
+    async fn start(self, root_path: Option<String>) -> io::Result<(LayeredService<S>, AppService)> {
+        let (_, app) = Servable::start(self.app, root_path).await?;
         let service = LayeredService {
             wants_client: app.wants_client(),
             service: self.layer.layer(app.clone()),

@@ -54,6 +54,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod proxy_headers;
 pub mod response;
+pub mod root_path;
 pub mod routing;
 pub mod server;
 pub mod set_cookie;

@@ -95,16 +95,22 @@ pub trait Servable: Send + 'static {
     #[doc(hidden)]
     type Service: Serving;
 
-    /// Runs the start-up hooks; the service to serve, and the app for its
-    /// shutdown hooks.
+    /// Runs the start-up hooks (the app told the server's `root_path`);
+    /// the service to serve, and the app for its shutdown hooks.
     #[doc(hidden)]
-    fn start(self) -> impl Future<Output = io::Result<(Self::Service, AppService)>> + Send;
+    fn start(
+        self,
+        root_path: Option<String>,
+    ) -> impl Future<Output = io::Result<(Self::Service, AppService)>> + Send;
 }
 
 impl Servable for App {
     type Service = AppService;
 
-    async fn start(self) -> io::Result<(AppService, AppService)> {
+    async fn start(mut self, root_path: Option<String>) -> io::Result<(AppService, AppService)> {
+        self.meta.server_root_path = root_path
+            .as_deref()
+            .and_then(|p| crate::root_path::RootPath::new(p, true));
         let service = App::start(self).await.map_err(io::Error::other)?;
         Ok((service.clone(), service))
     }
@@ -188,6 +194,10 @@ pub struct Config {
     /// [`from_env`](Config::from_env)); `None` ignores those headers
     /// (uvicorn's `--no-proxy-headers`). See [`crate::proxy_headers`].
     pub forwarded_allow_ips: Option<Arc<TrustedHosts>>,
+    /// The path prefix a proxy serves the app under, which it strips
+    /// before passing requests on (uvicorn's `--root-path`, env `ROOT_PATH`
+    /// in [`from_env`](Config::from_env); default none). See [`crate::root_path`].
+    pub root_path: Option<String>,
 }
 
 impl Default for Config {
@@ -202,6 +212,7 @@ impl Default for Config {
             graceful_shutdown_timeout: Duration::from_secs(30),
             shutdown_last_call: Duration::from_millis(500),
             forwarded_allow_ips: Some(Arc::new(TrustedHosts::default())),
+            root_path: None,
         }
     }
 }
@@ -258,6 +269,7 @@ impl Config {
                 }
             };
         }
+        config.root_path = var("ROOT_PATH").map(|p| p.trim().to_owned());
         if let Some(list) = var("FORWARDED_ALLOW_IPS") {
             config.forwarded_allow_ips = Some(Arc::new(TrustedHosts::parse(list.trim())));
         }
@@ -308,7 +320,7 @@ impl<S: Serving> Server<S> {
     /// # Panics
     /// When two routes of `app` conflict (see [`App::into_service`]).
     pub async fn bind(app: impl Servable<Service = S>, config: Config) -> io::Result<Server<S>> {
-        let (service, app) = app.start().await?;
+        let (service, app) = app.start(config.root_path.clone()).await?;
         let listener = TcpListener::bind(config.addr).await?;
         let local_addr = listener.local_addr()?;
         Ok(Server {
