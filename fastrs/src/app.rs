@@ -545,6 +545,8 @@ impl App {
 }
 
 struct PathEntry {
+    /// The route's path template (`/items/{item_id}`).
+    template: String,
     param_names: Arc<[Arc<str>]>,
     methods: Vec<MethodEntry>,
     allow: HeaderValue,
@@ -595,6 +597,7 @@ impl Inner {
                     panic!("route {} {} conflicts with another: {e}", r.method, r.path);
                 }
                 paths.push(PathEntry {
+                    template: r.path.clone(),
                     param_names: param_names(&r.path).into_iter().map(Arc::from).collect(),
                     methods: Vec::new(),
                     allow: HeaderValue::from_static(""),
@@ -835,6 +838,30 @@ impl AppService {
     /// request's extensions.
     pub fn wants_client(&self) -> bool {
         self.inner.wants_client
+    }
+
+    /// The path template of the route `path` would be routed to
+    /// (`/items/{item_id}` for `/items/3`), whatever its method; `None`
+    /// when no route matches. For metrics and logs labelled by route
+    /// rather than by raw path (a tower layer gets the `AppService` it wraps).
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    /// #[get("/items/{item_id}")]
+    /// async fn read_item(item_id: i64) -> Json<i64> { Json(item_id) }
+    /// let app = App::new().route(read_item).into_service();
+    /// assert_eq!(app.route_template("/items/3"), Some("/items/{item_id}"));
+    /// assert_eq!(app.route_template("/nowhere"), None);
+    /// ```
+    pub fn route_template(&self, path: &str) -> Option<&str> {
+        let inner = &*self.inner;
+        let path = match &inner.strip_root {
+            Some(root) => root.route_path(path),
+            None => path,
+        };
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let matched = inner.router.at(&decoded).ok()?;
+        Some(&inner.paths[*matched.value].template)
     }
 
     /// The app it was built from (routes and metadata).
