@@ -10,6 +10,7 @@
 //! OpenAPI URL the page fetches: FastAPI writes an absolute
 //! `/api/v1/openapi.json`, fastrs a relative link, resolved here against the
 //! page's public URL (behind the proxy: the root path, then the path).
+//! A trusted proxy's `X-Forwarded-Prefix` changes nothing, in either.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -79,9 +80,13 @@ impl Resp {
     }
 }
 
-async fn get(addr: SocketAddr, path: &str, host: &str) -> Resp {
+async fn get(addr: SocketAddr, path: &str, headers: &Value) -> Resp {
     let mut s = TcpStream::connect(addr).await.unwrap();
-    let req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    let mut req = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    for (k, v) in headers.as_object().unwrap() {
+        req.push_str(&format!("{k}: {}\r\n", v.as_str().unwrap()));
+    }
+    req.push_str("\r\n");
     s.write_all(req.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     timeout(Duration::from_secs(10), s.read_to_end(&mut raw))
@@ -166,7 +171,7 @@ async fn differences(variant_name: &str, cases: &[&Value]) -> Vec<String> {
         let path = c["request"]["path"].as_str().unwrap();
         let host = c["request"]["headers"]["host"].as_str().unwrap();
         let want = &c["response"];
-        let got = get(addr, path, host).await;
+        let got = get(addr, path, &c["request"]["headers"]).await;
         let mut diff = Vec::new();
         if u64::from(got.status) != want["status"].as_u64().unwrap() {
             diff.push(format!("status {} != {}", got.status, want["status"]));
