@@ -74,6 +74,11 @@ pub(crate) struct Meta {
     pub(crate) docs_assets: crate::docs::DocsAssets,
     pub(crate) generate_unique_id: Option<crate::routing::GenerateUniqueId>,
     pub(crate) expose_client: bool,
+    /// `FastAPI(root_path=…)` (root_path.rs).
+    pub(crate) root_path: Option<crate::root_path::RootPath>,
+    /// uvicorn's `--root-path`, set by the server from its `Config`.
+    pub(crate) server_root_path: Option<crate::root_path::RootPath>,
+    pub(crate) root_path_in_servers: bool,
 }
 
 impl Default for Meta {
@@ -90,6 +95,9 @@ impl Default for Meta {
             docs_assets: crate::docs::DocsAssets::Embedded,
             generate_unique_id: None,
             expose_client: false,
+            root_path: None,
+            server_root_path: None,
+            root_path_in_servers: true,
         }
     }
 }
@@ -490,7 +498,23 @@ impl App {
         let Some(openapi_url) = self.meta.openapi_url.clone() else {
             return;
         };
-        let doc = bytes::Bytes::from(serde_json::to_vec(&self.openapi()).unwrap_or_default());
+        let mut doc = self.openapi();
+        if let (Some(root), true) = (self.effective_root_path(), self.meta.root_path_in_servers) {
+            // FastAPI's openapi route: the root path first in `servers`
+            // (a key added at the end when the app lists none).
+            let url = serde_json::Value::String(root.path.clone());
+            let listed = doc["servers"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["url"] == url));
+            if !listed {
+                let mut servers = vec![serde_json::json!({ "url": url })];
+                if let Some(theirs) = doc["servers"].as_array() {
+                    servers.extend(theirs.iter().cloned());
+                }
+                doc["servers"] = serde_json::Value::Array(servers);
+            }
+        }
+        let doc = bytes::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
         let route = crate::Route::new(Method::GET, openapi_url.clone(), move |_| {
             let doc = doc.clone();
             async move { crate::response::raw_json_response(StatusCode::OK, doc) }
@@ -521,6 +545,8 @@ impl App {
 }
 
 struct PathEntry {
+    /// The route's path template (`/items/{item_id}`).
+    template: String,
     param_names: Arc<[Arc<str>]>,
     methods: Vec<MethodEntry>,
     allow: HeaderValue,
@@ -538,6 +564,10 @@ struct Inner {
     paths: Vec<PathEntry>,
     redirect_slashes: bool,
     state: Arc<http::Extensions>,
+    /// The root path routing strips (an app's, not the server's).
+    strip_root: Option<crate::root_path::RootPath>,
+    /// The root path put in front of redirects (the server's).
+    server_root: Option<String>,
     /// A route takes the `Request`, or the app asked for it
     /// ([`App::expose_client`]): the server gives each request the client's
     /// address.
@@ -562,12 +592,14 @@ impl Inner {
             .map(|r| (r.operation.name.to_string(), r.path.clone()))
             .collect();
         let mut cleanup = false;
+        let root = app.effective_root_path().cloned().map(Arc::new);
         for r in &app.routes {
             let i = *index.entry(r.path.clone()).or_insert_with(|| {
                 if let Err(e) = router.insert(r.path.clone(), paths.len()) {
                     panic!("route {} {} conflicts with another: {e}", r.method, r.path);
                 }
                 paths.push(PathEntry {
+                    template: r.path.clone(),
                     param_names: param_names(&r.path).into_iter().map(Arc::from).collect(),
                     methods: Vec::new(),
                     allow: HeaderValue::from_static(""),
@@ -601,6 +633,7 @@ impl Inner {
                     overrides: overrides.clone(),
                     keep_body: uses_request,
                     route_names: uses_request.then(|| route_names.clone()),
+                    root_path: root.clone().filter(|_| uses_request),
                     ..RouteScope::new(state.clone(), deps, app.limits, r.operation.form_multipart)
                 }),
                 needs_completion,
@@ -622,6 +655,11 @@ impl Inner {
             paths,
             redirect_slashes: app.redirect_slashes,
             state,
+            strip_root: root.as_deref().filter(|r| !r.from_server).cloned(),
+            server_root: root
+                .as_deref()
+                .filter(|r| r.from_server)
+                .map(|r| r.path.clone()),
             wants_client,
             after_response: tokio_util::task::TaskTracker::new(),
             app,
@@ -824,6 +862,30 @@ impl AppService {
         self.inner.wants_client
     }
 
+    /// The path template of the route `path` would be routed to
+    /// (`/items/{item_id}` for `/items/3`), whatever its method; `None`
+    /// when no route matches. For metrics and logs labelled by route
+    /// rather than by raw path (a tower layer gets the `AppService` it wraps).
+    ///
+    /// ```
+    /// use fastrs::prelude::*;
+    /// #[get("/items/{item_id}")]
+    /// async fn read_item(item_id: i64) -> Json<i64> { Json(item_id) }
+    /// let app = App::new().route(read_item).into_service();
+    /// assert_eq!(app.route_template("/items/3"), Some("/items/{item_id}"));
+    /// assert_eq!(app.route_template("/nowhere"), None);
+    /// ```
+    pub fn route_template(&self, path: &str) -> Option<&str> {
+        let inner = &*self.inner;
+        let path = match &inner.strip_root {
+            Some(root) => root.route_path(path),
+            None => path,
+        };
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let matched = inner.router.at(&decoded).ok()?;
+        Some(&inner.paths[*matched.value].template)
+    }
+
     /// The app it was built from (routes and metadata).
     pub fn app(&self) -> &App {
         &self.inner.app
@@ -893,7 +955,11 @@ impl AppService {
     fn start(&self, req: Request<RequestBody>) -> Started {
         let inner = &*self.inner;
         let (parts, body) = req.into_parts();
-        let raw = parts.uri.path();
+        let full = parts.uri.path();
+        let raw = match &inner.strip_root {
+            Some(root) => root.route_path(full),
+            None => full,
+        };
         let decoded = if raw.contains('%') {
             percent_encoding::percent_decode_str(raw).decode_utf8_lossy()
         } else {
@@ -919,7 +985,13 @@ impl AppService {
             r.headers_mut().insert(ALLOW, entry.allow.clone());
             return Started::Done(r);
         };
-        let spans = PathParams::spans(&decoded, matched.params.iter().map(|(_, v)| v));
+        // Offsets into the request's own path when it was not decoded
+        // (the matched values are slices of it, root path or not).
+        let base: &str = match &decoded {
+            Cow::Borrowed(_) => full,
+            Cow::Owned(path) => path,
+        };
+        let spans = PathParams::spans(base, matched.params.iter().map(|(_, v)| v));
         let text = match decoded {
             Cow::Owned(path) => Some(path),
             Cow::Borrowed(_) => None,
@@ -953,9 +1025,11 @@ impl AppService {
             };
             if inner.router.at(&other).is_ok() {
                 let raw = parts.uri.path();
+                // Behind the server's root path, the client's URL has it.
+                let root = inner.server_root.as_deref().unwrap_or("");
                 let mut target = match raw.strip_suffix('/') {
-                    Some(p) => p.to_owned(),
-                    None => format!("{raw}/"),
+                    Some(p) => format!("{root}{p}"),
+                    None => format!("{root}{raw}/"),
                 };
                 if let Some(q) = parts.uri.query() {
                     target.push('?');

@@ -75,10 +75,78 @@ const LOG: &str = "fastrs::server";
 /// }
 /// ```
 ///
+/// `app` may be an [`App`] or an app in tower layers ([`App::layer`]).
+/// Unless the program installed a `tracing` subscriber first, the log
+/// (one uvicorn-style line per request) goes to the terminal, filtered by
+/// `RUST_LOG`: see [`crate::logging`].
+///
 /// # Errors
-/// When HOST or PORT is invalid, or the address cannot be bound.
-pub async fn serve(app: App) -> io::Result<()> {
+/// When HOST, PORT or ACCESS_LOG is invalid, or the address cannot be bound.
+pub async fn serve(app: impl Servable) -> io::Result<()> {
+    crate::logging::install_default();
     Server::bind(app, Config::from_env()?).await?.run().await
+}
+
+/// What [`serve`] and [`Server::bind`] accept: an [`App`], or an app in
+/// tower layers ([`App::layer`], which returns a [`Layered`](crate::layer::Layered)).
+///
+/// The one way to serve layers is [`App::layer`]: the app's start-up hooks
+/// run first, then the layers wrap the started app.
+pub trait Servable: Send + 'static {
+    /// The started app as the server calls it.
+    #[doc(hidden)]
+    type Service: Serving;
+
+    /// Runs the start-up hooks (the app told the server's `root_path`);
+    /// the service to serve, and the app for its shutdown hooks.
+    #[doc(hidden)]
+    fn start(
+        self,
+        root_path: Option<String>,
+    ) -> impl Future<Output = io::Result<(Self::Service, AppService)>> + Send;
+}
+
+impl Servable for App {
+    type Service = AppService;
+
+    async fn start(mut self, root_path: Option<String>) -> io::Result<(AppService, AppService)> {
+        self.meta.server_root_path = root_path
+            .as_deref()
+            .and_then(|p| crate::root_path::RootPath::new(p, true));
+        let service = App::start(self).await.map_err(io::Error::other)?;
+        Ok((service.clone(), service))
+    }
+}
+
+/// A started app as the server calls it, once per request: [`AppService`]
+/// directly (no allocation of its own), or
+/// [`LayeredService`](crate::layer::LayeredService).
+#[doc(hidden)]
+pub trait Serving: Clone + Send + Sync + 'static {
+    /// The response body.
+    type Body: http_body::Body<Data = bytes::Bytes, Error: Into<crate::body::BoxError>>
+        + From<crate::body::Body>
+        + Send
+        + 'static;
+    /// The future of one response.
+    type Future: Future<Output = http::Response<Self::Body>> + Send + 'static;
+    /// Whether each request needs its client's address in its extensions.
+    fn wants_client(&self) -> bool;
+    /// Starts answering `req`.
+    fn serve(&self, req: Request<Incoming>) -> Self::Future;
+}
+
+impl Serving for AppService {
+    type Body = crate::body::Body;
+    type Future = crate::app::Handling;
+
+    fn wants_client(&self) -> bool {
+        AppService::wants_client(self)
+    }
+
+    fn serve(&self, req: Request<Incoming>) -> crate::app::Handling {
+        self.handle(req.map(RequestBody::Incoming))
+    }
 }
 
 /// Server settings; [`Config::from_env`] reads HOST and PORT.
@@ -107,7 +175,12 @@ pub struct Config {
     /// The most connections served at once (default 10 000); beyond it new
     /// connections wait in the kernel's backlog.
     pub max_connections: usize,
-    /// Log every request at INFO under the `fastrs::access` target (default on).
+    /// Log every request at INFO under the `fastrs::access` target in
+    /// uvicorn's format (default on; env `ACCESS_LOG=off` in
+    /// [`from_env`](Config::from_env), uvicorn's `--no-access-log`). Each
+    /// request also runs in a `request` span (target `fastrs::request`)
+    /// with its `id`: the `x-request-id` header when the client sent one,
+    /// else a number counted by the process.
     pub access_log: bool,
     /// How long requests in flight, and then the background tasks they
     /// started, may take to finish after a shutdown signal before their
@@ -124,6 +197,10 @@ pub struct Config {
     /// [`from_env`](Config::from_env)); `None` ignores those headers
     /// (uvicorn's `--no-proxy-headers`). See [`crate::proxy_headers`].
     pub forwarded_allow_ips: Option<Arc<TrustedHosts>>,
+    /// The path prefix a proxy serves the app under, which it strips
+    /// before passing requests on (uvicorn's `--root-path`, env `ROOT_PATH`
+    /// in [`from_env`](Config::from_env); default none). See [`crate::root_path`].
+    pub root_path: Option<String>,
 }
 
 impl Default for Config {
@@ -138,6 +215,7 @@ impl Default for Config {
             graceful_shutdown_timeout: Duration::from_secs(30),
             shutdown_last_call: Duration::from_millis(500),
             forwarded_allow_ips: Some(Arc::new(TrustedHosts::default())),
+            root_path: None,
         }
     }
 }
@@ -182,6 +260,19 @@ impl Config {
             addr,
             ..Config::default()
         };
+        if let Some(v) = var("ACCESS_LOG") {
+            config.access_log = match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "on" | "yes" => true,
+                "0" | "false" | "off" | "no" => false,
+                _ => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("ACCESS_LOG must be on or off, not {v:?}"),
+                    ))
+                }
+            };
+        }
+        config.root_path = var("ROOT_PATH").map(|p| p.trim().to_owned());
         if let Some(list) = var("FORWARDED_ALLOW_IPS") {
             config.forwarded_allow_ips = Some(Arc::new(TrustedHosts::parse(list.trim())));
         }
@@ -204,30 +295,42 @@ impl Config {
 /// task.await.unwrap()
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct Server {
+pub struct Server<S = AppService> {
     listener: TcpListener,
     local_addr: SocketAddr,
-    service: AppService,
+    service: S,
+    app: AppService,
     config: Config,
 }
 
-impl Server {
-    /// Runs `app`'s start-up hooks, freezes it and binds `config.addr`.
+impl<S> std::fmt::Debug for Server<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.local_addr)
+            .field("app", &self.app)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Serving> Server<S> {
+    /// Runs `app`'s start-up hooks, freezes it, wraps it in its layers if
+    /// it has some ([`App::layer`]) and binds `config.addr`.
     ///
     /// # Errors
     /// When a start-up hook fails or the address cannot be bound.
     ///
     /// # Panics
     /// When two routes of `app` conflict (see [`App::into_service`]).
-    pub async fn bind(app: App, config: Config) -> io::Result<Server> {
-        let service = app.start().await.map_err(io::Error::other)?;
+    pub async fn bind(app: impl Servable<Service = S>, config: Config) -> io::Result<Server<S>> {
+        let (service, app) = app.start(config.root_path.clone()).await?;
         let listener = TcpListener::bind(config.addr).await?;
         let local_addr = listener.local_addr()?;
         Ok(Server {
             listener,
             local_addr,
             service,
+            app,
             config,
         })
     }
@@ -264,6 +367,7 @@ impl Server {
             listener,
             local_addr,
             service,
+            app,
             config,
         } = self;
         let line =
@@ -275,7 +379,7 @@ impl Server {
         }
 
         let shared = Arc::new(Shared {
-            app: service.clone(),
+            app: service,
             builder: connection_builder(&config),
             http1: http1_builder(),
             first_byte_timeout: config.first_byte_timeout,
@@ -384,7 +488,7 @@ impl Server {
             );
             conns.shutdown().await;
         }
-        service.shutdown().await;
+        app.shutdown().await;
         tracing::info!(target: LOG, "fastrs stopped");
         Ok(())
     }
@@ -392,11 +496,11 @@ impl Server {
 
 /// Serves an accepted connection on its own task, holding its slot of the
 /// connection limit (`None`: one accepted while closing, over the limit).
-fn spawn_connection(
+fn spawn_connection<S: Serving>(
     conns: &mut JoinSet<()>,
     stream: TcpStream,
     peer: SocketAddr,
-    shared: &Arc<Shared>,
+    shared: &Arc<Shared<S>>,
     stop: &watch::Receiver<bool>,
     permit: Option<OwnedSemaphorePermit>,
 ) {
@@ -480,8 +584,8 @@ fn http1_builder() -> http1::Builder {
 }
 
 /// What every connection task shares.
-struct Shared {
-    app: AppService,
+struct Shared<S> {
+    app: S,
     builder: auto::Builder<TokioExecutor>,
     http1: http1::Builder,
     first_byte_timeout: Duration,
@@ -513,10 +617,10 @@ fn sniff(first: &[u8]) -> Protocol {
 }
 
 /// Serves one accepted connection to its end; never fails, logs instead.
-async fn connection(
+async fn connection<S: Serving>(
     stream: TcpStream,
     peer: SocketAddr,
-    shared: &Shared,
+    shared: &Shared<S>,
     mut stop: watch::Receiver<bool>,
 ) {
     // hyper reads nothing until bytes arrive, so a silent client would hold
@@ -606,11 +710,11 @@ async fn connection(
 /// The connection is polled on every wake-up; the shutdown signal and the
 /// watcher timer only when one of them woke the task ([`Gate`]), so a
 /// request costs no polling of either.
-async fn drive<C, E>(
+async fn drive<C, E, S>(
     conn: C,
     graceful: impl Fn(Pin<&mut C>),
     head_timeout: Option<Duration>,
-    shared: &Shared,
+    shared: &Shared<S>,
     activity: &Activity,
     peer: SocketAddr,
     mut stop: watch::Receiver<bool>,
@@ -857,31 +961,106 @@ impl Drop for InFlight {
     }
 }
 
-/// The response body, holding its request's [`InFlight`] until it is done.
-type TrackedBody = crate::body::Guarded<InFlight>;
+pin_project_lite::pin_project! {
+    /// The response body, holding its request's [`InFlight`] until it is done.
+    struct TrackedBody<B> {
+        #[pin]
+        inner: B,
+        in_flight: InFlight,
+    }
+}
+
+impl<B> http_body::Body for TrackedBody<B>
+where
+    B: http_body::Body<Data = bytes::Bytes>,
+    B::Error: Into<crate::body::BoxError>,
+{
+    type Data = bytes::Bytes;
+    type Error = crate::body::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        self.project().inner.poll_frame(cx).map_err(Into::into)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
 
 /// The app as hyper calls it on one connection.
 #[derive(Clone)]
-struct ConnService {
-    app: AppService,
+struct ConnService<S> {
+    app: S,
     peer: SocketAddr,
     activity: Arc<Activity>,
     access_log: bool,
     forwarded_allow_ips: Option<Arc<TrustedHosts>>,
 }
 
-impl hyper::service::Service<Request<Incoming>> for ConnService {
-    type Response = http::Response<TrackedBody>;
-    type Error = Infallible;
-    type Future = ConnFuture;
+/// Numbers the requests of the process, for the `request` span's `id`
+/// when the client sent no `x-request-id`.
+static REQUEST_COUNT: AtomicU64 = AtomicU64::new(0);
 
-    fn call(&self, req: Request<Incoming>) -> ConnFuture {
+impl<S: Serving> hyper::service::Service<Request<Incoming>> for ConnService<S> {
+    type Response = http::Response<TrackedBody<S::Body>>;
+    type Error = Infallible;
+    type Future = ConnFuture<S::Future>;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
         let in_flight = self.activity.begin();
         let req_is_http1 = req.version() < Version::HTTP_2;
-        let log =
-            self.access_log && tracing::enabled!(target: "fastrs::access", tracing::Level::INFO);
+        let log = self.access_log
+            && tracing::enabled!(target: crate::logging::ACCESS_TARGET, tracing::Level::INFO);
+        // Disabled (no allocation, one cached check) unless a subscriber wants it.
+        let span =
+            tracing::info_span!(target: "fastrs::request", "request", id = tracing::field::Empty);
+        if !span.is_disabled() {
+            match req.headers().get("x-request-id").map(|v| v.to_str()) {
+                Some(Ok(id)) => span.record("id", id),
+                _ => span.record("id", REQUEST_COUNT.fetch_add(1, Ordering::Relaxed) + 1),
+            };
+        }
+        let _entered = span.enter();
+        let mut req = req;
+        // The client as the app and the access log see it: the peer, or
+        // the address a trusted proxy forwarded (see `proxy_headers`).
+        let mut client = None;
+        let forwarded = log
+            && self.forwarded_allow_ips.as_ref().is_some_and(|t| {
+                req.headers().contains_key("x-forwarded-for")
+                    && t.contains(&self.peer.ip().to_string())
+            });
+        if self.app.wants_client() || forwarded {
+            let peer = crate::request_param::Address {
+                host: self.peer.ip().to_string(),
+                port: self.peer.port(),
+            };
+            let (resolved, scheme) = match &self.forwarded_allow_ips {
+                Some(t) => t.resolve(peer, req.headers()),
+                None => (peer, None),
+            };
+            if forwarded {
+                client = Some(resolved.clone());
+            }
+            if self.app.wants_client() {
+                req.extensions_mut()
+                    .insert(crate::request_param::Connection {
+                        client: Some(resolved),
+                        server: None,
+                        scheme,
+                    });
+            }
+        }
         let line = log.then(|| {
             Box::new(AccessLine {
+                client,
                 method: req.method().clone(),
                 uri: req.uri().clone(),
                 version: req.version(),
@@ -890,65 +1069,58 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         });
         // Routing runs now (a panic there is caught too); the future holds
         // only the started handler.
-        let mut req = req;
-        if self.app.wants_client() {
-            let peer = crate::request_param::Address {
-                host: self.peer.ip().to_string(),
-                port: self.peer.port(),
-            };
-            let (client, scheme) = match &self.forwarded_allow_ips {
-                Some(t) => t.resolve(peer, req.headers()),
-                None => (peer, None),
-            };
-            req.extensions_mut()
-                .insert(crate::request_param::Connection {
-                    client: Some(client),
-                    server: None,
-                    scheme,
-                });
-        }
-        let handling = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            self.app.handle(req.map(RequestBody::Incoming))
-        }))
-        .ok();
+        let handling = std::panic::catch_unwind(AssertUnwindSafe(|| self.app.serve(req))).ok();
+        drop(_entered);
         ConnFuture {
             handling,
             in_flight: Some(in_flight),
             http1: req_is_http1,
             peer: self.peer,
             line,
+            span,
         }
     }
 }
 
 /// What the access log line needs, kept only while the log is on.
 struct AccessLine {
+    /// The client a trusted proxy forwarded; `None`: the peer.
+    client: Option<crate::request_param::Address>,
     method: http::Method,
     uri: http::Uri,
     version: Version,
     start: Instant,
 }
 
-/// One request on a connection: the app's [`Handling`](crate::Handling), a
-/// panic turned into a 500, the access log line, and the response body
-/// holding the request's [`InFlight`]. No allocation of its own.
-struct ConnFuture {
-    /// `None` when routing panicked.
-    handling: Option<crate::app::Handling>,
-    in_flight: Option<InFlight>,
-    /// HTTP/1.x: a response may carry `Connection: close`.
-    http1: bool,
-    peer: SocketAddr,
-    line: Option<Box<AccessLine>>,
+pin_project_lite::pin_project! {
+    /// One request on a connection: the app's future, a panic turned into a
+    /// 500, the access log line, and the response body holding the
+    /// request's [`InFlight`]. No allocation of its own.
+    struct ConnFuture<F> {
+        // `None` when routing panicked.
+        #[pin]
+        handling: Option<F>,
+        in_flight: Option<InFlight>,
+        // HTTP/1.x: a response may carry `Connection: close`.
+        http1: bool,
+        peer: SocketAddr,
+        line: Option<Box<AccessLine>>,
+        span: tracing::Span,
+    }
 }
 
-impl Future for ConnFuture {
-    type Output = Result<http::Response<TrackedBody>, Infallible>;
+impl<F, B> Future for ConnFuture<F>
+where
+    F: Future<Output = http::Response<B>>,
+    B: From<crate::body::Body>,
+{
+    type Output = Result<http::Response<TrackedBody<B>>, Infallible>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let polled = match &mut this.handling {
-            Some(h) => std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(h).poll(cx))),
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let polled = match this.handling.as_pin_mut() {
+            Some(h) => std::panic::catch_unwind(AssertUnwindSafe(|| h.poll(cx))),
             None => Err(Box::new("routing panicked") as Box<dyn std::any::Any + Send>),
         };
         let response = match polled {
@@ -956,19 +1128,27 @@ impl Future for ConnFuture {
             Ok(Poll::Ready(r)) => r,
             Err(_) => {
                 tracing::error!(target: LOG, peer = %this.peer, "request handling panicked; answered 500");
-                HttpError::new(500, "Internal Server Error").into_response()
+                HttpError::new(500, "Internal Server Error")
+                    .into_response()
+                    .map(B::from)
             }
         };
         if let Some(line) = this.line.take() {
             let target = line.uri.path_and_query().map_or("/", |p| p.as_str());
+            let status = response.status().as_u16();
+            // uvicorn's `host:port`, an IPv6 host without brackets.
+            let peer_ip = this.peer.ip();
+            let (host, port): (&dyn std::fmt::Display, u16) = match &line.client {
+                Some(c) => (&c.host, c.port),
+                None => (&peer_ip, this.peer.port()),
+            };
             tracing::info!(
-                target: "fastrs::access",
+                target: crate::logging::ACCESS_TARGET,
                 elapsed = ?line.start.elapsed(),
-                "{} - \"{} {target} {}\" {}",
-                this.peer,
+                "{host}:{port} - \"{} {target} {}\" {status} {}",
                 line.method,
                 version_str(line.version),
-                response.status().as_u16(),
+                crate::logging::status_phrase(status),
             );
         }
         let in_flight = this
@@ -976,14 +1156,14 @@ impl Future for ConnFuture {
             .take()
             .expect("ConnFuture polled after completion");
         let mut response = response;
-        if this.http1 && in_flight.0.closing.load(Ordering::Relaxed) {
+        if *this.http1 && in_flight.0.closing.load(Ordering::Relaxed) {
             // Shutting down: the client learns not to send another request here.
             response.headers_mut().insert(
                 http::header::CONNECTION,
                 http::HeaderValue::from_static("close"),
             );
         }
-        Poll::Ready(Ok(response.map(|inner| TrackedBody::new(inner, in_flight))))
+        Poll::Ready(Ok(response.map(|inner| TrackedBody { inner, in_flight })))
     }
 }
 

@@ -1,11 +1,8 @@
-//! `cargo run -p hello`: serves the hello app on HOST:PORT (default 127.0.0.1:8000).
+//! `cargo run -p hello`: serves the hello app on HOST:PORT (default
+//! 127.0.0.1:8000), logging each request as uvicorn does (`RUST_LOG`
+//! filters the log; `ACCESS_LOG=off` turns the access lines off).
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     fastrs::serve(hello::app()).await
 }

@@ -9,9 +9,11 @@
 //! - an API key (`X-API-Key`) in front of `/admin`;
 //! - the article's `AppError` shape through an exception handler, its timing
 //!   middleware (outermost) and its CORS settings;
-//! - one router per resource, as in the article's "larger project".
+//! - one router per resource, as in the article's "larger project";
+//! - Prometheus metrics at `/metrics` (metrics.rs), counted by a tower layer.
 //!
-//! [`app`] builds it, so tests drive it in process with `fastrs::TestClient`.
+//! [`app`] builds it, so tests drive it in process with `fastrs::TestClient`;
+//! [`served`] is the app in its metrics layer, as `main` serves it.
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +27,7 @@ use fastrs::serde_json::{json, Value};
 pub mod database;
 pub mod dependencies;
 pub mod errors;
+pub mod metrics;
 pub mod models;
 pub mod routers;
 pub mod schemas;
@@ -187,8 +190,20 @@ pub async fn add_timing_header(req: Request<RequestBody>, next: Next) -> Respons
 
 /// The shop app: its routes, middleware, error handler and database hooks.
 /// The database opens when the app starts (`fastrs::serve`, `App::start`
-/// or `TestClient::new`).
+/// or `TestClient::new`). Its `/metrics` shows no request: they are
+/// counted by the layer [`served`] adds.
 pub fn app(config: Config) -> App {
+    build(config, metrics::Metrics::new())
+}
+
+/// The shop as `main` serves it: [`app`] in the tower layer that counts
+/// each request for `/metrics` ([`metrics::MetricsLayer`]).
+pub fn served(config: Config) -> fastrs::layer::Layered<metrics::MetricsLayer> {
+    let figures = metrics::Metrics::new();
+    build(config, figures.clone()).layer(metrics::MetricsLayer::new(figures))
+}
+
+fn build(config: Config, figures: metrics::Metrics) -> App {
     let url = config.database_url.clone();
     // A bad setting stops the start (the first start-up hook fails).
     let refused = config.check().err();
@@ -235,7 +250,9 @@ pub fn app(config: Config) -> App {
         })
         .on_shutdown(|db: Db| async move { db.close().await })
         .exception_handler(errors::app_error_handler)
+        .state(figures)
         .route(read_root)
+        .route(metrics::read_metrics)
         .include(routers::users::router())
         .include(routers::auth::router())
         .include(routers::items::router())

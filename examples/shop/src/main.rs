@@ -18,7 +18,7 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    if let Err(e) = fastrs::serve(shop::app(config)).await {
+    if let Err(e) = fastrs::serve(shop::served(config)).await {
         tracing::error!("shop: {e}");
         eprintln!("shop: {e}");
         std::process::exit(1);

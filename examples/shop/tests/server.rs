@@ -396,3 +396,81 @@ fn a_short_secret_key_stops_the_start() {
         "{text}"
     );
 }
+
+/// The value of the sample `series` (`name{labels}`) in a Prometheus text page.
+fn sample(page: &str, series: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .map(|v| v.trim().parse().unwrap())
+}
+
+#[test]
+fn metrics_are_scraped_per_route_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite://{}", dir.path().join("shop.db").display());
+    let server = start(&db_url);
+    let port = server.port;
+    assert_eq!(request(port, "GET", "/", &[], b"").status, 200);
+    // Two item ids, one route: one series, labelled with the template.
+    assert_eq!(request(port, "GET", "/items/1", &[], b"").status, 404);
+    assert_eq!(request(port, "GET", "/items/2", &[], b"").status, 404);
+    assert_eq!(request(port, "GET", "/items/abc", &[], b"").status, 422);
+    assert_eq!(request(port, "GET", "/no/such/path", &[], b"").status, 404);
+
+    let r = request(port, "GET", "/metrics", &[], b"");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
+    let page = String::from_utf8(r.body).unwrap();
+    let total = |labels: &str| sample(&page, &format!("http_requests_total{{{labels}}}"));
+    assert_eq!(
+        total(r#"handler="/",method="GET",status="2xx""#),
+        Some(1.0),
+        "{page}"
+    );
+    assert_eq!(
+        total(r#"handler="/items/{item_id}",method="GET",status="4xx""#),
+        Some(3.0),
+        "{page}"
+    );
+    // A path no route matches is `none`, never the raw path.
+    assert_eq!(
+        total(r#"handler="none",method="GET",status="4xx""#),
+        Some(1.0)
+    );
+    assert!(!page.contains("/items/1") && !page.contains("/no/such/path"));
+    // The latency histogram, per route template.
+    let items = r#"handler="/items/{item_id}",method="GET""#;
+    assert_eq!(
+        sample(
+            &page,
+            &format!("http_request_duration_seconds_count{{{items}}}")
+        ),
+        Some(3.0)
+    );
+    assert_eq!(
+        sample(
+            &page,
+            &format!("http_request_duration_seconds_bucket{{{items},le=\"+Inf\"}}")
+        ),
+        Some(3.0)
+    );
+    assert!(page.contains("# TYPE http_request_duration_seconds histogram"));
+    // In flight: the scrape itself; the finished requests are back to 0.
+    let inprogress = |h: &str| {
+        sample(
+            &page,
+            &format!("http_requests_inprogress{{handler=\"{h}\",method=\"GET\"}}"),
+        )
+    };
+    assert_eq!(inprogress("/metrics"), Some(1.0));
+    assert_eq!(inprogress("/items/{item_id}"), Some(0.0));
+
+    // Not in the OpenAPI document (the instrumentator's include_in_schema=False).
+    let doc = request(port, "GET", "/openapi.json", &[], b"").json();
+    assert!(doc["paths"].get("/metrics").is_none());
+    assert!(doc["paths"].get("/items/{item_id}").is_some());
+    drop(server);
+}

@@ -151,6 +151,8 @@ pub struct RouteScope {
     /// [`Request::url_for`](crate::Request::url_for) (only in the scope of
     /// routes taking a `Request`).
     pub(crate) route_names: Option<Arc<[(String, String)]>>,
+    /// The app's root path (only in the scope of routes taking a `Request`).
+    pub(crate) root_path: Option<Arc<crate::root_path::RootPath>>,
 }
 
 impl RouteScope {
@@ -169,6 +171,7 @@ impl RouteScope {
             overrides: None,
             keep_body: false,
             route_names: None,
+            root_path: None,
         }
     }
 }
@@ -671,6 +674,10 @@ impl RequestContext {
     }
 
     /// The app's routes by name (see [`RouteScope`]).
+    pub(crate) fn root_path(&self) -> Option<Arc<crate::root_path::RootPath>> {
+        self.scope.root_path.clone()
+    }
+
     pub(crate) fn route_names(&self) -> Option<Arc<[(String, String)]>> {
         self.scope.route_names.clone()
     }

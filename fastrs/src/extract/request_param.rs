@@ -141,6 +141,7 @@ pub struct Request {
     state: RequestState,
     app_state: Arc<http::Extensions>,
     route_names: Option<Arc<[(String, String)]>>,
+    root_path: Option<Arc<crate::root_path::RootPath>>,
     body: RequestBodyState,
 }
 
@@ -173,6 +174,9 @@ impl Request {
     pub fn url(&self) -> String {
         let scheme = self.scheme();
         let mut url = format!("{scheme}://{}", self.host());
+        if let Some(root) = self.root_path.as_deref().filter(|r| r.from_server) {
+            url.push_str(&root.path);
+        }
         url.push_str(&self.path());
         if let Some(q) = self.query() {
             url.push('?');
@@ -182,10 +186,16 @@ impl Request {
     }
 
     /// The URL without path and query, ending with `/`: Starlette's
-    /// `request.base_url`.
+    /// `request.base_url` (with the app's root path, see [`crate::root_path`]).
     pub fn base_url(&self) -> String {
         let scheme = self.scheme();
-        format!("{scheme}://{}/", self.host())
+        format!("{scheme}://{}{}/", self.host(), self.root_path())
+    }
+
+    /// The path prefix a proxy serves the app under, `""` when none:
+    /// FastAPI's `request.scope["root_path"]` (see [`crate::root_path`]).
+    pub fn root_path(&self) -> &str {
+        self.root_path.as_deref().map_or("", |r| r.path.as_str())
     }
 
     /// The scheme: a trusted proxy's `X-Forwarded-Proto`, else the URI's
@@ -396,6 +406,7 @@ impl Request {
             state,
             app_state: cx.app_state(),
             route_names: cx.route_names(),
+            root_path: cx.root_path(),
             body,
         }
     }
