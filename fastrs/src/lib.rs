@@ -57,6 +57,7 @@ pub mod server;
 pub mod set_cookie;
 pub mod testclient;
 pub mod validate;
+pub mod websockets;
 
 // Each concept keeps its short path (`fastrs::lax`, `fastrs::security`…);
 // the folders above show where it sits in the flow.
@@ -91,7 +92,10 @@ pub use testclient::{AsyncTestClient, TestClient, TestResponse};
 pub use types::{Bytes, Email};
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
-pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
+pub use fastrs_macros::{
+    delete, dependency, get, head, options, patch, post, put, websocket, Model,
+};
+pub use websockets::{WebSocket, WebSocketDisconnect, WebSocketException};
 
 /// What the macros' generated code calls besides the public API: compile-time
 /// checks. Not a public API; it may change in any release.
@@ -159,5 +163,6 @@ pub mod prelude {
         HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
         State, TemporalResponse, TestClient, TracksFieldsSet,
     };
+    pub use crate::{websocket, WebSocket, WebSocketDisconnect, WebSocketException};
     pub use http::StatusCode;
 }
