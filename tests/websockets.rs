@@ -11,7 +11,7 @@ use std::time::Duration;
 use fastrs::prelude::*;
 use fastrs::serde_json::{self, json, Value};
 use fastrs::server::{Config, Server};
-use fastrs::websockets::{Message, ReceiveJsonError, WebSocketSender};
+use fastrs::websockets::{Message, ReceiveJsonError, WebSocketConfig, WebSocketSender};
 use fastrs::Router;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite;
@@ -633,4 +633,343 @@ fn the_chat_broadcasts_to_every_socket_and_says_who_left() {
     assert_eq!(b.receive_text().unwrap(), "Client #1 says: hi");
     a.close(1000);
     assert_eq!(b.receive_text().unwrap(), "Client #1 left the chat");
+}
+
+// --- bad input, keep-alive, shutdown, middleware (over a real socket) --------
+
+/// Sends `head` on a fresh connection and reads until the server closes it.
+async fn raw_exchange(addr: std::net::SocketAddr, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut out))
+        .await
+        .expect("the server closes the connection")
+        .unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn upgrade_head(path: &str, extra: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n{extra}\r\n"
+    )
+}
+
+#[tokio::test]
+async fn malformed_handshakes_are_refused_with_uvicorns_400() {
+    let server = serve(app(), Config::default()).await;
+    let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    for (extra, reason) in [
+        (
+            format!("{key}Sec-WebSocket-Version: 8\r\n"),
+            "invalid Sec-WebSocket-Version header: 8",
+        ),
+        (key.to_owned(), "missing Sec-WebSocket-Version header"),
+        (
+            "Sec-WebSocket-Version: 13\r\n".to_owned(),
+            "missing Sec-WebSocket-Key header",
+        ),
+    ] {
+        let answer = raw_exchange(server.addr, &upgrade_head("/ws", &extra)).await;
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 400 Bad Request"), "{answer}");
+        let head = head.to_ascii_lowercase();
+        assert!(
+            head.contains("content-type: text/plain; charset=utf-8"),
+            "{answer}"
+        );
+        assert!(head.contains("connection: close"), "{answer}");
+        assert_eq!(
+            body,
+            format!("Failed to open a WebSocket connection: {reason}.\n")
+        );
+    }
+    // The server still serves.
+    let mut ws = connect(server.addr, "/ws", &[]).await.unwrap();
+    ws.send(tungstenite::Message::text("still here"))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut ws).await,
+        json!({"text": "Message text was: still here"})
+    );
+    drop(ws);
+    server.stop().await;
+}
+
+#[test]
+fn the_test_client_shows_a_malformed_handshake_as_a_denial() {
+    let client = TestClient::new(app());
+    let denied = client
+        .get("/ws")
+        .header("sec-websocket-version", "8")
+        .websocket()
+        .unwrap_err();
+    match denied {
+        fastrs::testclient::WebSocketRejected::Denied(r) => {
+            assert_eq!(r.status(), 400);
+            assert_eq!(
+                r.text(),
+                "Failed to open a WebSocket connection: invalid Sec-WebSocket-Version header: 8.\n"
+            );
+        }
+        other => panic!("expected a denial, got {other:?}"),
+    }
+}
+
+fn small_limits() -> Config {
+    Config {
+        websocket: WebSocketConfig {
+            max_message_size: 1024,
+            ping_interval: Some(Duration::from_millis(100)),
+            ping_timeout: Duration::from_millis(100),
+        },
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_message_closes_the_socket_with_1009() {
+    let server = serve(app(), small_limits()).await;
+    let mut ws = connect(server.addr, "/ws", &[]).await.unwrap();
+    ws.send(tungstenite::Message::text("x".repeat(1000)))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut ws).await["text"].as_str().map(str::len),
+        Some("Message text was: ".len() + 1000)
+    );
+    ws.send(tungstenite::Message::text("x".repeat(2048)))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut ws).await,
+        json!({"close": {"code": 1009, "reason": ""}})
+    );
+    drop(ws);
+    server.stop().await;
+}
+
+#[test]
+fn an_oversized_message_closes_the_test_socket_with_1009_too() {
+    let client = TestClient::new(app()).websocket_config(WebSocketConfig {
+        max_message_size: 16,
+        ..WebSocketConfig::default()
+    });
+    let mut ws = client.websocket_connect("/ws").unwrap();
+    ws.send_text(&"y".repeat(17));
+    assert_eq!(ws.receive().unwrap_err().code, 1009);
+}
+
+/// Records that the handler ended, whatever way.
+#[derive(Clone, Default)]
+struct Ended(Arc<tokio::sync::Notify>);
+
+#[websocket("/silent")]
+async fn websocket_waits(
+    mut websocket: WebSocket,
+    ended: State<Ended>,
+) -> Result<(), WebSocketDisconnect> {
+    struct Signal(Ended);
+    impl Drop for Signal {
+        fn drop(&mut self) {
+            self.0 .0.notify_one();
+        }
+    }
+    let _signal = Signal(ended.0.clone());
+    websocket.accept().await?;
+    loop {
+        websocket.receive_text().await?;
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_never_answers_pings_is_closed_and_its_handler_ends() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let ended = Ended::default();
+    let server = serve(
+        App::new().state(ended.clone()).route(websocket_waits),
+        small_limits(),
+    )
+    .await;
+    // A raw client: the handshake, then never a byte (no pong).
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(
+        upgrade_head(
+            "/silent",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut out))
+        .await
+        .expect("the server closes the silent socket")
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(30), ended.0.notified())
+        .await
+        .expect("the handler ends");
+    let text = String::from_utf8_lossy(&out);
+    assert!(
+        text.starts_with("HTTP/1.1 101 Switching Protocols"),
+        "{text}"
+    );
+    let frames = &out[text.find("\r\n\r\n").unwrap() + 4..];
+    // A ping (0x89, empty), then a close (0x88) with 1011 and its reason.
+    assert_eq!(&frames[..2], &[0x89, 0x00]);
+    assert_eq!(frames[2], 0x88);
+    assert_eq!(u16::from_be_bytes([frames[4], frames[5]]), 1011);
+    assert_eq!(&frames[6..], b"keepalive ping timeout");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_answers_pings_stays_open() {
+    let server = serve(app(), small_limits()).await;
+    let mut ws = connect(server.addr, "/ws", &[]).await.unwrap();
+    // tokio-tungstenite's client answers pings while it reads: several ping
+    // intervals pass and the socket still echoes.
+    let mut pings = 0;
+    while pings < 3 {
+        match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+            Ok(Some(Ok(tungstenite::Message::Ping(_)))) => pings += 1,
+            other => panic!("expected a ping, got {other:?}"),
+        }
+    }
+    ws.send(tungstenite::Message::text("alive")).await.unwrap();
+    let reply = loop {
+        let m = next_message(&mut ws).await;
+        if m.get("other").is_none() {
+            break m;
+        }
+    };
+    assert_eq!(reply, json!({"text": "Message text was: alive"}));
+    drop(ws);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_open_sockets_with_1001_and_their_handlers_end() {
+    let ended = Ended::default();
+    let server = serve(
+        App::new().state(ended.clone()).route(websocket_waits),
+        Config::default(),
+    )
+    .await;
+    let mut a = connect(server.addr, "/silent", &[]).await.unwrap();
+    let mut b = connect(server.addr, "/silent", &[]).await.unwrap();
+    let stopping = tokio::spawn(server.stop());
+    for ws in [&mut a, &mut b] {
+        assert_eq!(
+            next_message(ws).await,
+            json!({"close": {"code": 1001, "reason": ""}})
+        );
+        // Reading on sends the client's close reply, as a browser does.
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+        }
+    }
+    // Both handlers end and the server stops (within its drain time).
+    tokio::time::timeout(Duration::from_secs(30), stopping)
+        .await
+        .expect("the server stops")
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(30), ended.0.notified())
+        .await
+        .expect("the handlers end");
+}
+
+#[websocket("/panic")]
+async fn websocket_panics(mut websocket: WebSocket) -> Result<(), WebSocketDisconnect> {
+    websocket.accept().await?;
+    let text = websocket.receive_text().await?;
+    if text == "boom" {
+        panic!("the handler panicked");
+    }
+    Ok(())
+}
+
+#[websocket("/panic-early")]
+async fn websocket_panics_early(_websocket: WebSocket) -> Result<(), WebSocketDisconnect> {
+    panic!("before accepting")
+}
+
+#[tokio::test]
+async fn a_panicking_handler_closes_with_1011_and_the_server_keeps_serving() {
+    let server = serve(
+        app().route(websocket_panics).route(websocket_panics_early),
+        Config::default(),
+    )
+    .await;
+    let mut ws = connect(server.addr, "/panic", &[]).await.unwrap();
+    ws.send(tungstenite::Message::text("boom")).await.unwrap();
+    assert_eq!(
+        next_message(&mut ws).await,
+        json!({"close": {"code": 1011, "reason": ""}})
+    );
+    // Before accepting: uvicorn's plain-text 500.
+    let answer = raw_exchange(
+        server.addr,
+        &upgrade_head(
+            "/panic-early",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+        ),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert!(
+        answer.ends_with("\r\n\r\nInternal Server Error"),
+        "{answer}"
+    );
+    let mut ok = connect(server.addr, "/ws", &[]).await.unwrap();
+    ok.send(tungstenite::Message::text("after")).await.unwrap();
+    assert_eq!(
+        next_message(&mut ok).await,
+        json!({"text": "Message text was: after"})
+    );
+    drop((ws, ok));
+    server.stop().await;
+}
+
+async fn stamp(
+    req: fastrs::http::Request<fastrs::body::RequestBody>,
+    next: fastrs::middleware::Next,
+) -> Response {
+    let mut r = next.run(req).await;
+    r.headers_mut().insert("x-stamp", "1".parse().unwrap());
+    r
+}
+
+#[tokio::test]
+async fn fn_middleware_cors_and_gzip_do_not_break_an_upgrade() {
+    let app = app()
+        .middleware_boxed(
+            fastrs::cors::Cors::new()
+                .allow_origins(["http://localhost:3000"])
+                .into_middleware(),
+        )
+        .middleware_boxed(fastrs::gzip::GZip::new().into_middleware())
+        .middleware(stamp);
+    let server = serve(app, Config::default()).await;
+    let mut ws = connect(
+        server.addr,
+        "/ws",
+        &[
+            ("origin", "http://localhost:3000"),
+            ("accept-encoding", "gzip"),
+        ],
+    )
+    .await
+    .unwrap();
+    ws.send(tungstenite::Message::text("through"))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_message(&mut ws).await,
+        json!({"text": "Message text was: through"})
+    );
+    drop(ws);
+    server.stop().await;
 }
