@@ -134,6 +134,13 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
             continue;
         }
         seen.push(key.clone());
+        if method == "websocket" && key != "name" {
+            errors.at(
+                &name,
+                format!("`{key}` does not apply to a websocket route (it is not in the OpenAPI document); only `name` does"),
+            );
+            continue;
+        }
         let str_value = |errors: &mut Errors| match &value {
             Some(Expr::Lit(ExprLit {
                 lit: Lit::Str(s), ..
@@ -256,6 +263,20 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     if !func.sig.generics.params.is_empty() {
         errors.at(&func.sig.generics, "handlers cannot be generic");
     }
+    if method == "websocket" {
+        if func.sig.asyncness.is_none() {
+            errors.at(
+                func.sig.fn_token,
+                "a websocket handler is an `async fn`: it awaits the socket",
+            );
+        }
+        if let Some(a) = args.as_ref().filter(|a| !a.responses.is_empty()) {
+            errors.at(
+                &a.path,
+                "`responses` does not apply to a websocket route (it is not in the OpenAPI document)",
+            );
+        }
+    }
     if let Some(a) = &args {
         let returns_impl = matches!(&func.sig.output, syn::ReturnType::Type(_, t) if matches!(&**t, Type::ImplTrait(_)));
         a.dump
@@ -281,6 +302,9 @@ pub fn is_result(output: &syn::ReturnType) -> bool {
 }
 
 fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> TokenStream {
+    if method == "websocket" {
+        return generate_websocket(args, func, params);
+    }
     let name = &func.sig.ident;
     let vis = &func.vis;
     let name_str = args
@@ -439,6 +463,96 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
                 .document(|__op| { #(#docs)* })
                 #response_doc
                 #(#extra_responses)*
+            }
+        }
+    }
+}
+
+/// `#[websocket]`: the same reading, dependencies and extraction as an
+/// HTTP route, then `websockets::handshake` polls the handler up to its
+/// `accept()`. Invalid parameters refuse the socket with 1008
+/// (`websockets::invalid`).
+fn generate_websocket(args: RouteArgs, func: ItemFn, params: Vec<Param>) -> TokenStream {
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let name_str = args
+        .name
+        .as_ref()
+        .map(LitStr::value)
+        .unwrap_or_else(|| name.to_string());
+    let path = &args.path;
+    let mut handler = func.clone();
+    handler.sig.ident = format_ident!("handler");
+    handler.vis = syn::Visibility::Public(Default::default());
+    let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
+    let ret_err = quote!(return r);
+    let Extraction {
+        statics,
+        read,
+        extract,
+        docs,
+        checks,
+    } = signature::extraction(&params, Owner::Route, &ret_err);
+    let unpack = signature::unpack(
+        &params,
+        quote!(return ::fastrs::websockets::invalid(::core::mem::take(__errors));),
+    );
+    let sockets = params.iter().map(|p| {
+        let x = signature::extractor(p);
+        quote_spanned!(p.ty.span()=> #x::WEBSOCKET)
+    });
+    let one_socket = quote_spanned! {name.span()=>
+        const _: () = ::fastrs::__private::one_websocket(&[#(#sockets),*]);
+    };
+    let ret_span = match &func.sig.output {
+        syn::ReturnType::Type(_, t) => t.span(),
+        syn::ReturnType::Default => name.span(),
+    };
+    let call = quote_spanned! {ret_span=>
+        ::fastrs::websockets::handshake(__cx, #name::handler(#(#call_args),*)).await
+    };
+    let struct_doc = format!(
+        "The `websocket {}` endpoint (see [`{name_str}::handler`]).",
+        path.value()
+    );
+    quote! {
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #name;
+
+        impl #name {
+            #handler
+        }
+
+        impl ::fastrs::Endpoint for #name {
+            fn route(self) -> ::fastrs::Route {
+                #(#statics)*
+                #(#checks)*
+                #one_socket
+                ::fastrs::Route::websocket(
+                    #path,
+                    |mut __cx: ::fastrs::RequestContext| async move {
+                        let __cx = &mut __cx;
+                        #(#read)*
+                        let mut __all_errors = ::fastrs::ValidationErrors::new();
+                        let __errors = &mut __all_errors;
+                        if let ::core::result::Result::Err(r) =
+                            __cx.run_route_dependencies(__errors).await
+                        {
+                            return r;
+                        }
+                        #(#extract)*
+                        __errors.sort_from(0);
+                        if !__errors.is_empty() {
+                            return ::fastrs::websockets::invalid(__all_errors);
+                        }
+                        #unpack
+                        #call
+                    },
+                )
+                .name(#name_str)
+                .document(|__op| { #(#docs)* })
             }
         }
     }

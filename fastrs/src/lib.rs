@@ -60,6 +60,7 @@ pub mod server;
 pub mod set_cookie;
 pub mod testclient;
 pub mod validate;
+pub mod websockets;
 
 // Each concept keeps its short path (`fastrs::lax`, `fastrs::security`…);
 // the folders above show where it sits in the flow.
@@ -94,7 +95,10 @@ pub use testclient::{AsyncTestClient, TestClient, TestResponse};
 pub use types::{Bytes, Email};
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
-pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
+pub use fastrs_macros::{
+    delete, dependency, get, head, options, patch, post, put, websocket, Model,
+};
+pub use websockets::{WebSocket, WebSocketDisconnect, WebSocketException};
 
 /// What the macros' generated code calls besides the public API: compile-time
 /// checks. Not a public API; it may change in any release.
@@ -133,6 +137,22 @@ pub mod __private {
         n > 1
     }
 
+    /// Refuses a websocket route without exactly one `WebSocket` parameter,
+    /// at compile time.
+    pub const fn one_websocket(sockets: &[bool]) {
+        let mut n = 0;
+        let mut i = 0;
+        while i < sockets.len() {
+            if sockets[i] {
+                n += 1;
+            }
+            i += 1;
+        }
+        if n != 1 {
+            panic!("a websocket route takes exactly one `WebSocket` parameter")
+        }
+    }
+
     /// Refuses a JSON body parameter in a dependency, at compile time.
     pub const fn no_json_body(this: BodyUse) {
         if matches!(this, BodyUse::Json) {
@@ -162,5 +182,6 @@ pub mod prelude {
         HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
         State, TemporalResponse, TestClient, TracksFieldsSet,
     };
+    pub use crate::{websocket, WebSocket, WebSocketDisconnect, WebSocketException};
     pub use http::StatusCode;
 }
