@@ -47,6 +47,7 @@ pub mod body;
 pub mod exception;
 pub mod extract;
 pub mod http_error;
+pub mod json_lines;
 pub mod lifespan;
 pub mod middleware;
 pub mod openapi;
@@ -55,6 +56,8 @@ pub mod response;
 pub mod routing;
 pub mod server;
 pub mod set_cookie;
+pub mod sse;
+pub mod stream_item;
 pub mod testclient;
 pub mod validate;
 
