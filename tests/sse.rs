@@ -440,3 +440,198 @@ fn edge_cases_equal_fastapi() {
     let (m, rec, doc) = fixture!("app");
     assert_replays(edges::app(), m, rec, doc);
 }
+
+// ---- over a real socket: streamed as produced, keep-alive, disconnect ----
+
+mod live {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::*;
+    use fastrs::server::{Config, Server};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    use tokio::sync::{mpsc, oneshot};
+
+    /// A stream of what the test sends, which reports when it is dropped.
+    struct Feed<T> {
+        items: mpsc::UnboundedReceiver<T>,
+        dropped: Option<oneshot::Sender<()>>,
+    }
+
+    impl<T> Drop for Feed<T> {
+        fn drop(&mut self) {
+            if let Some(d) = self.dropped.take() {
+                let _ = d.send(());
+            }
+        }
+    }
+
+    impl<T> futures_util::Stream for Feed<T> {
+        type Item = T;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<T>> {
+            self.items.poll_recv(cx)
+        }
+    }
+
+    /// The feeds, by the name of the test that takes it (`?key=`): the
+    /// tests run at once.
+    type Feeds<T> = Mutex<Vec<(String, Feed<T>)>>;
+    static EVENTS: Feeds<ServerSentEvent> = Mutex::new(Vec::new());
+    static LINES: Feeds<i64> = Mutex::new(Vec::new());
+
+    fn feed<T>(feeds: &Feeds<T>, key: &str) -> (mpsc::UnboundedSender<T>, oneshot::Receiver<()>) {
+        let (tx, items) = mpsc::unbounded_channel();
+        let (dropped, on_drop) = oneshot::channel();
+        let feed = Feed {
+            items,
+            dropped: Some(dropped),
+        };
+        feeds.lock().unwrap().push((key.to_owned(), feed));
+        (tx, on_drop)
+    }
+
+    fn take<T>(feeds: &Feeds<T>, key: &str) -> Result<Feed<T>, HttpError> {
+        let mut feeds = feeds.lock().unwrap();
+        let i = feeds
+            .iter()
+            .position(|(k, _)| k == key)
+            .ok_or(HttpError::new(404, "no feed"))?;
+        Ok(feeds.swap_remove(i).1)
+    }
+
+    #[get("/events")]
+    async fn events(key: String) -> Result<EventSourceResponse<ServerSentEvent>, HttpError> {
+        let feed = take(&EVENTS, &key)?;
+        Ok(EventSourceResponse::new(feed).ping_interval(Duration::from_millis(20)))
+    }
+
+    #[get("/lines")]
+    async fn lines(key: String) -> Result<JsonLines<i64>, HttpError> {
+        Ok(JsonLines::new(take(&LINES, &key)?))
+    }
+
+    async fn start() -> (std::net::SocketAddr, oneshot::Sender<()>) {
+        let config = Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            ..Config::default()
+        };
+        let server = Server::bind(App::new().route(events).route(lines), config)
+            .await
+            .unwrap();
+        let addr = server.local_addr();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server.run_until(async {
+            let _ = stopped.await;
+        }));
+        (addr, stop)
+    }
+
+    /// Reads from `conn` into `seen` until it holds `want` (at most 10 s).
+    async fn read_until(conn: &mut TcpStream, seen: &mut Vec<u8>, want: &str) {
+        let found = |seen: &[u8]| String::from_utf8_lossy(seen).contains(want);
+        let read = async {
+            let mut buf = [0u8; 4096];
+            while !found(seen) {
+                let n = conn.read(&mut buf).await.unwrap();
+                assert!(
+                    n > 0,
+                    "connection closed before {want:?}: {:?}",
+                    String::from_utf8_lossy(seen)
+                );
+                seen.extend_from_slice(&buf[..n]);
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), read)
+            .await
+            .unwrap_or_else(|_| panic!("no {want:?} in {:?}", String::from_utf8_lossy(seen)));
+    }
+
+    async fn dropped_within_10s(on_drop: oneshot::Receiver<()>) {
+        tokio::time::timeout(Duration::from_secs(10), on_drop)
+            .await
+            .expect("the stream was not dropped after the client left")
+            .expect("the stream reports its drop");
+    }
+
+    #[tokio::test]
+    async fn events_stream_as_produced_with_pings_and_stop_when_the_client_leaves() {
+        let (addr, stop) = start().await;
+        let (tx, on_drop) = feed(&EVENTS, "pings");
+        let mut conn = TcpStream::connect(addr).await.unwrap();
+        conn.write_all(b"GET /events?key=pings HTTP/1.1\r\nhost: test\r\n\r\n")
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        tx.send(ServerSentEvent::new().data("first").id("1"))
+            .unwrap();
+        read_until(&mut conn, &mut seen, "data: \"first\"\nid: 1\n\n").await;
+        let head = String::from_utf8_lossy(&seen).to_lowercase();
+        assert!(head.starts_with("http/1.1 200 ok\r\n"), "{head}");
+        assert!(
+            head.contains("content-type: text/event-stream; charset=utf-8\r\n"),
+            "{head}"
+        );
+        assert!(head.contains("cache-control: no-cache\r\n"), "{head}");
+        assert!(head.contains("x-accel-buffering: no\r\n"), "{head}");
+        assert!(head.contains("transfer-encoding: chunked\r\n"), "{head}");
+        // the response is still open: the next event arrives when produced
+        tx.send(ServerSentEvent::new().event("second").raw_data("2"))
+            .unwrap();
+        read_until(&mut conn, &mut seen, "event: second\ndata: 2\n\n").await;
+        // an idle stream gets the keep-alive comment
+        let mut after = Vec::new();
+        read_until(&mut conn, &mut after, ": ping\n\n").await;
+        // the client goes away: the stream is dropped, its sender sees it
+        drop(conn);
+        dropped_within_10s(on_drop).await;
+        assert!(tx.send(ServerSentEvent::new().data("late")).is_err());
+        let _ = stop.send(());
+    }
+
+    #[tokio::test]
+    async fn json_lines_stream_as_produced_and_stop_when_the_client_leaves() {
+        let (addr, stop) = start().await;
+        let (tx, on_drop) = feed(&LINES, "lines");
+        let mut conn = TcpStream::connect(addr).await.unwrap();
+        conn.write_all(b"GET /lines?key=lines HTTP/1.1\r\nhost: test\r\n\r\n")
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        tx.send(41).unwrap();
+        read_until(&mut conn, &mut seen, "41\n").await;
+        assert!(String::from_utf8_lossy(&seen).contains("content-type: application/jsonl\r\n"));
+        tx.send(42).unwrap();
+        read_until(&mut conn, &mut seen, "42\n").await;
+        drop(conn);
+        dropped_within_10s(on_drop).await;
+        assert!(tx.send(43).is_err());
+        let _ = stop.send(());
+    }
+
+    #[tokio::test]
+    async fn an_invalid_event_ends_the_stream() {
+        let (addr, stop) = start().await;
+        let (tx, on_drop) = feed(&EVENTS, "invalid");
+        let mut conn = TcpStream::connect(addr).await.unwrap();
+        conn.write_all(b"GET /events?key=invalid HTTP/1.1\r\nhost: test\r\n\r\n")
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        tx.send(ServerSentEvent::new().data(&1)).unwrap();
+        read_until(&mut conn, &mut seen, "data: 1\n\n").await;
+        // an event name of two lines: what FastAPI's validator refuses
+        tx.send(ServerSentEvent::new().event("a\nb")).unwrap();
+        dropped_within_10s(on_drop).await;
+        // the connection is closed without the terminating chunk
+        let mut rest = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "the connection stays open");
+        assert!(!String::from_utf8_lossy(&rest).contains("event: a"));
+        assert!(!String::from_utf8_lossy(&rest).contains("0\r\n\r\n"));
+        let _ = stop.send(());
+    }
+}
