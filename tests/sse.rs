@@ -363,7 +363,7 @@ mod edges {
             ServerSentEvent::new()
                 .data(&json!({"name": "café", "tags": ["a", "b"], "n": 1.0, "none": null})),
             ServerSentEvent::new().data(&json!(["x", 2, true])),
-            ServerSentEvent::new().data(&json!("naïve ☕")),
+            ServerSentEvent::new().data("naïve ☕"),
         ]))
     }
 

@@ -56,6 +56,7 @@
 //! ));
 //! ```
 
+use std::any::TypeId;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -222,12 +223,18 @@ impl ServerSentEvent {
     }
 
     /// The payload, as JSON: a model as Pydantic writes it
-    /// (`model_dump_json`), a string quoted (`data: "hello"`). A
-    /// [`serde_json::Value`] is written as Python's `json.dumps` writes the
-    /// non-model data FastAPI receives (`{"a": 1}`, ASCII only).
+    /// (`model_dump_json`), a string quoted (`data: "hello"`). A string and
+    /// a [`serde_json::Value`] are written as Python's `json.dumps` writes
+    /// the non-model data FastAPI receives (`{"a": 1}`, ASCII only:
+    /// `"caf\u00e9"`); other values compact, as Pydantic writes a model.
     pub fn data<T: Serialize + ?Sized + 'static>(mut self, value: &T) -> Self {
         let mut out = Vec::new();
-        let written = if std::any::TypeId::of::<T>() == std::any::TypeId::of::<Value>() {
+        let python = [
+            TypeId::of::<Value>(),
+            TypeId::of::<str>(),
+            TypeId::of::<String>(),
+        ];
+        let written = if python.contains(&TypeId::of::<T>()) {
             write_python_json(value, &mut out)
         } else {
             serde_json::to_writer(&mut out, value)
