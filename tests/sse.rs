@@ -557,6 +557,22 @@ mod live {
             .expect("the stream reports its drop");
     }
 
+    #[test]
+    fn a_result_of_a_stream_is_documented_as_the_stream() {
+        let doc = App::new().route(events).route(lines).openapi();
+        let sse = &doc["paths"]["/events"]["get"]["responses"]["200"]["content"];
+        assert_eq!(
+            sse["text/event-stream"]["itemSchema"]["properties"]["data"],
+            json!({"type": "string"})
+        );
+        assert!(sse.get("application/json").is_none());
+        let jsonl = &doc["paths"]["/lines"]["get"]["responses"]["200"]["content"];
+        assert_eq!(
+            jsonl["application/jsonl"]["itemSchema"],
+            json!({"type": "integer", "title": "Streamitem Lines Lines Get"})
+        );
+    }
+
     #[tokio::test]
     async fn events_stream_as_produced_with_pings_and_stop_when_the_client_leaves() {
         let (addr, stop) = start().await;
