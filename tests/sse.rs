@@ -19,6 +19,7 @@ use fastrs::json_lines::JsonLines;
 use fastrs::prelude::*;
 use fastrs::serde_json::{self, json, Value};
 use fastrs::sse::{EventSourceResponse, ServerSentEvent};
+use fastrs::stream_item::iterate_in_threadpool;
 use futures_util::stream;
 
 fn assert_replays(app: App, module: &str, recorded: &str, openapi: &str) {
@@ -89,7 +90,7 @@ mod sse_tutorial001 {
 
     #[get("/items/stream-no-async")]
     fn sse_items_no_async() -> EventSourceResponse<Item> {
-        EventSourceResponse::new(stream::iter(items()))
+        EventSourceResponse::new(iterate_in_threadpool(items().into_iter()))
     }
 
     #[get("/items/stream-no-annotation")]
@@ -99,7 +100,7 @@ mod sse_tutorial001 {
 
     #[get("/items/stream-no-async-no-annotation")]
     fn sse_items_no_async_no_annotation() -> EventSourceResponse<Value> {
-        EventSourceResponse::new(stream::iter(untyped()))
+        EventSourceResponse::new(iterate_in_threadpool(untyped().into_iter()))
     }
 
     pub fn app() -> App {
@@ -273,7 +274,7 @@ mod jsonl_tutorial001 {
 
     #[get("/items/stream-no-async")]
     fn stream_items_no_async() -> JsonLines<Item> {
-        JsonLines::new(stream::iter(items()))
+        JsonLines::new(iterate_in_threadpool(items().into_iter()))
     }
 
     #[get("/items/stream-no-annotation")]
@@ -283,7 +284,7 @@ mod jsonl_tutorial001 {
 
     #[get("/items/stream-no-async-no-annotation")]
     fn stream_items_no_async_no_annotation() -> JsonLines<Value> {
-        JsonLines::new(stream::iter(untyped()))
+        JsonLines::new(iterate_in_threadpool(untyped().into_iter()))
     }
 
     pub fn app() -> App {
@@ -374,7 +375,7 @@ mod edges {
 
     #[get("/sse/numbers")]
     fn sse_numbers() -> EventSourceResponse<i64> {
-        EventSourceResponse::new(stream::iter(0..3))
+        EventSourceResponse::new(iterate_in_threadpool(0..3))
     }
 
     #[get("/sse/untyped")]
@@ -402,7 +403,7 @@ mod edges {
 
     #[get("/jsonl/numbers")]
     fn jsonl_numbers() -> JsonLines<i64> {
-        JsonLines::new(stream::iter(0..3))
+        JsonLines::new(iterate_in_threadpool(0..3))
     }
 
     #[get("/jsonl/untyped")]
@@ -625,6 +626,47 @@ mod live {
         drop(conn);
         dropped_within_10s(on_drop).await;
         assert!(tx.send(43).is_err());
+        let _ = stop.send(());
+    }
+
+    /// One event, then a panic in the stream (a blocking iterator's `next`).
+    #[get("/panics")]
+    async fn panics() -> EventSourceResponse<i64> {
+        let mut n = 0;
+        EventSourceResponse::new(iterate_in_threadpool(std::iter::from_fn(move || {
+            n += 1;
+            assert!(n < 2, "the stream fails");
+            Some(n)
+        })))
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_the_stream_closes_that_connection_only() {
+        let config = Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            ..Config::default()
+        };
+        let server = Server::bind(App::new().route(panics), config)
+            .await
+            .unwrap();
+        let addr = server.local_addr();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server.run_until(async {
+            let _ = stopped.await;
+        }));
+        for _ in 0..2 {
+            let mut conn = TcpStream::connect(addr).await.unwrap();
+            conn.write_all(b"GET /panics HTTP/1.1\r\nhost: test\r\n\r\n")
+                .await
+                .unwrap();
+            let mut seen = Vec::new();
+            read_until(&mut conn, &mut seen, "data: 1\n\n").await;
+            let mut rest = Vec::new();
+            let closed =
+                tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut rest)).await;
+            assert!(closed.is_ok(), "the connection stays open");
+            assert!(!String::from_utf8_lossy(&rest).contains("0\r\n\r\n"));
+        }
         let _ = stop.send(());
     }
 

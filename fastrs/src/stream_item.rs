@@ -46,6 +46,46 @@ where
     }
 }
 
+/// The items of a blocking iterator as a stream, each `next()` run on the
+/// blocking thread pool: Starlette's `iterate_in_threadpool`, what FastAPI
+/// does with a `def` generator (`Iterable[Item]`). For an iterator that
+/// reads files or a synchronous database, which must not block the async
+/// runtime; an iterator over values at hand needs only
+/// `futures_util::stream::iter`.
+///
+/// When the stream is dropped (the client went away) the iterator is dropped
+/// once its current `next()` returns. A panic in `next()` propagates to
+/// whatever polls the stream (the connection, which is then closed).
+///
+/// ```
+/// use fastrs::prelude::*;
+/// use fastrs::json_lines::JsonLines;
+/// use fastrs::stream_item::iterate_in_threadpool;
+///
+/// #[get("/lines")]
+/// async fn lines() -> JsonLines<String> {
+///     let text = "first\nsecond\n";
+///     JsonLines::new(iterate_in_threadpool(std::io::BufRead::lines(text.as_bytes()).map_while(Result::ok)))
+/// }
+///
+/// let client = TestClient::new(App::new().route(lines));
+/// assert_eq!(client.get("/lines").send().text(), "\"first\"\n\"second\"\n");
+/// ```
+pub fn iterate_in_threadpool<I>(iter: I) -> impl futures_util::Stream<Item = I::Item> + Send
+where
+    I: Iterator + Send + 'static,
+    I::Item: Send + 'static,
+{
+    futures_util::stream::unfold(iter, |mut iter| async move {
+        let (iter, item) = crate::routing::run_blocking(move || {
+            let item = iter.next();
+            (iter, item)
+        })
+        .await;
+        item.map(|item| (item, iter))
+    })
+}
+
 /// Whether `T` is [`Value`]: a constant per `T`, folded by the compiler.
 fn is_untyped<T: 'static>() -> bool {
     TypeId::of::<T>() == TypeId::of::<Value>()
