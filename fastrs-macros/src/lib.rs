@@ -31,6 +31,12 @@ macro_rules! route_attr {
 }
 route_attr!(get, post, put, patch, delete, head, options);
 
+/// Declares a websocket route (FastAPI's `@app.websocket`): see the `fastrs` crate's documentation.
+#[proc_macro_attribute]
+pub fn websocket(attr: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand("websocket", attr.into(), item.into()).into()
+}
+
 /// Declares a dependency (FastAPI's `Depends`): see the `fastrs` crate's documentation.
 #[proc_macro_attribute]
 pub fn dependency(attr: TokenStream, item: TokenStream) -> TokenStream {

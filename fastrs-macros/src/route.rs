@@ -256,6 +256,38 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
     if !func.sig.generics.params.is_empty() {
         errors.at(&func.sig.generics, "handlers cannot be generic");
     }
+    if method == "websocket" {
+        if func.sig.asyncness.is_none() {
+            errors.at(
+                func.sig.fn_token,
+                "a websocket handler is an `async fn`: it awaits the socket",
+            );
+        }
+        if let Some(a) = &args {
+            for (set, option) in [
+                (a.status.is_some(), "status_code"),
+                (!a.tags.is_empty(), "tags"),
+                (a.summary.is_some(), "summary"),
+                (a.description.is_some(), "description"),
+                (a.deprecated, "deprecated"),
+                (a.response_model.is_some(), "response_model"),
+                (!a.responses.is_empty(), "responses"),
+                (a.operation_id.is_some(), "operation_id"),
+                (
+                    a.generate_unique_id.is_some(),
+                    "generate_unique_id_function",
+                ),
+                (!a.include_in_schema, "include_in_schema"),
+            ] {
+                if set {
+                    errors.at(
+                        &a.path,
+                        format!("`{option}` does not apply to a websocket route (it is not in the OpenAPI document); only `name` does"),
+                    );
+                }
+            }
+        }
+    }
     if let Some(a) = &args {
         let returns_impl = matches!(&func.sig.output, syn::ReturnType::Type(_, t) if matches!(&**t, Type::ImplTrait(_)));
         a.dump
@@ -281,6 +313,9 @@ pub fn is_result(output: &syn::ReturnType) -> bool {
 }
 
 fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> TokenStream {
+    if method == "websocket" {
+        return generate_websocket(args, func, params);
+    }
     let name = &func.sig.ident;
     let vis = &func.vis;
     let name_str = args
@@ -439,6 +474,88 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
                 .document(|__op| { #(#docs)* })
                 #response_doc
                 #(#extra_responses)*
+            }
+        }
+    }
+}
+
+/// `#[websocket]`: the same reading, dependencies and extraction as an
+/// HTTP route, then `websockets::handshake` polls the handler up to its
+/// `accept()`. Invalid parameters refuse the socket with 1008
+/// (`websockets::invalid`).
+fn generate_websocket(args: RouteArgs, func: ItemFn, params: Vec<Param>) -> TokenStream {
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let name_str = args
+        .name
+        .as_ref()
+        .map(LitStr::value)
+        .unwrap_or_else(|| name.to_string());
+    let path = &args.path;
+    let mut handler = func.clone();
+    handler.sig.ident = format_ident!("handler");
+    handler.vis = syn::Visibility::Public(Default::default());
+    let call_args: Vec<syn::Ident> = params.iter().map(|p| p.ident.clone()).collect();
+    let ret_err = quote!(return r);
+    let Extraction {
+        statics,
+        read,
+        extract,
+        docs,
+        checks,
+    } = signature::extraction(&params, Owner::Route, &ret_err);
+    let unpack = signature::unpack(
+        &params,
+        quote!(return ::fastrs::websockets::invalid(::core::mem::take(__errors));),
+    );
+    let ret_span = match &func.sig.output {
+        syn::ReturnType::Type(_, t) => t.span(),
+        syn::ReturnType::Default => name.span(),
+    };
+    let call = quote_spanned! {ret_span=>
+        ::fastrs::websockets::handshake(__cx, #name::handler(#(#call_args),*)).await
+    };
+    let struct_doc = format!(
+        "The `websocket {}` endpoint (see [`{name_str}::handler`]).",
+        path.value()
+    );
+    quote! {
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #name;
+
+        impl #name {
+            #handler
+        }
+
+        impl ::fastrs::Endpoint for #name {
+            fn route(self) -> ::fastrs::Route {
+                #(#statics)*
+                #(#checks)*
+                ::fastrs::Route::websocket(
+                    #path,
+                    |mut __cx: ::fastrs::RequestContext| async move {
+                        let __cx = &mut __cx;
+                        #(#read)*
+                        let mut __all_errors = ::fastrs::ValidationErrors::new();
+                        let __errors = &mut __all_errors;
+                        if let ::core::result::Result::Err(r) =
+                            __cx.run_route_dependencies(__errors).await
+                        {
+                            return r;
+                        }
+                        #(#extract)*
+                        __errors.sort_from(0);
+                        if !__errors.is_empty() {
+                            return ::fastrs::websockets::invalid(__all_errors);
+                        }
+                        #unpack
+                        #call
+                    },
+                )
+                .name(#name_str)
+                .document(|__op| { #(#docs)* })
             }
         }
     }

@@ -523,6 +523,8 @@ impl App {
 struct PathEntry {
     param_names: Arc<[Arc<str>]>,
     methods: Vec<MethodEntry>,
+    /// The path's websocket route (`#[websocket]`), apart from its methods.
+    websocket: Option<MethodEntry>,
     allow: HeaderValue,
 }
 
@@ -568,13 +570,19 @@ impl Inner {
                 paths.push(PathEntry {
                     param_names: param_names(&r.path).into_iter().map(Arc::from).collect(),
                     methods: Vec::new(),
+                    websocket: None,
                     allow: HeaderValue::from_static(""),
                 });
                 paths.len() - 1
             });
             let entry = &mut paths[i];
             assert!(
-                !entry.methods.iter().any(|m| m.method == r.method),
+                !(r.websocket && entry.websocket.is_some()),
+                "websocket route {} is declared twice",
+                r.path
+            );
+            assert!(
+                r.websocket || !entry.methods.iter().any(|m| m.method == r.method),
                 "route {} {} is declared twice",
                 r.method,
                 r.path
@@ -592,7 +600,7 @@ impl Inner {
             if needs_completion {
                 cleanup = true;
             }
-            entry.methods.push(MethodEntry {
+            let target = MethodEntry {
                 method: r.method.clone(),
                 handler: r.handler.clone(),
                 scope: Arc::new(RouteScope {
@@ -602,7 +610,12 @@ impl Inner {
                     ..RouteScope::new(state.clone(), deps, app.limits, r.operation.form_multipart)
                 }),
                 needs_completion,
-            });
+            };
+            if r.websocket {
+                entry.websocket = Some(target);
+            } else {
+                entry.methods.push(target);
+            }
         }
         if cleanup {
             crate::exception::register_app_with_cleanup();
@@ -879,20 +892,50 @@ impl AppService {
         };
         let matched = match inner.router.at(&decoded) {
             Ok(m) => m,
+            Err(_)
+                if parts
+                    .extensions
+                    .get::<crate::websockets::Upgrade>()
+                    .is_some()
+                    && crate::websockets::wants_websocket(&parts.headers) =>
+            {
+                return Started::Done(crate::websockets::no_route())
+            }
             Err(_) => return Started::Done(self.not_found(&parts, &decoded)),
         };
         let entry = &inner.paths[*matched.value];
         let is_head = parts.method == Method::HEAD;
-        let handler = entry
-            .methods
-            .iter()
-            .find(|m| m.method == parts.method)
-            .or_else(|| {
-                is_head
-                    .then(|| entry.methods.iter().find(|m| m.method == Method::GET))
-                    .flatten()
-            });
+        // An upgrade the server (or test client) can carry out: only the
+        // path's websocket route answers it (Starlette's routing by scope).
+        let upgrade = parts
+            .extensions
+            .get::<crate::websockets::Upgrade>()
+            .is_some()
+            && parts.method == Method::GET
+            && crate::websockets::wants_websocket(&parts.headers);
+        let handler = if upgrade {
+            match &entry.websocket {
+                Some(t) => Some(t),
+                None => return Started::Done(crate::websockets::no_route()),
+            }
+        } else {
+            entry
+                .methods
+                .iter()
+                .find(|m| m.method == parts.method)
+                .or_else(|| {
+                    is_head
+                        .then(|| entry.methods.iter().find(|m| m.method == Method::GET))
+                        .flatten()
+                })
+        };
         let Some(target) = handler else {
+            if entry.methods.is_empty() {
+                // Only a websocket route here: Starlette's 404.
+                return Started::Done(
+                    HttpError::from_status(StatusCode::NOT_FOUND).into_response(),
+                );
+            }
             let mut r = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
             r.headers_mut().insert(ALLOW, entry.allow.clone());
             return Started::Done(r);

@@ -60,6 +60,7 @@ pub mod sse;
 pub mod stream_item;
 pub mod testclient;
 pub mod validate;
+pub mod websockets;
 
 // Each concept keeps its short path (`fastrs::lax`, `fastrs::security`…);
 // the folders above show where it sits in the flow.
@@ -94,7 +95,10 @@ pub use testclient::{AsyncTestClient, TestClient, TestResponse};
 pub use types::{Bytes, Email};
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
-pub use fastrs_macros::{delete, dependency, get, head, options, patch, post, put, Model};
+pub use fastrs_macros::{
+    delete, dependency, get, head, options, patch, post, put, websocket, Model,
+};
+pub use websockets::{WebSocket, WebSocketDisconnect, WebSocketException};
 
 /// What the macros' generated code calls besides the public API: compile-time
 /// checks. Not a public API; it may change in any release.
@@ -162,5 +166,6 @@ pub mod prelude {
         HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
         State, TemporalResponse, TestClient, TracksFieldsSet,
     };
+    pub use crate::{websocket, WebSocket, WebSocketDisconnect, WebSocketException};
     pub use http::StatusCode;
 }

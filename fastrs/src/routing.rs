@@ -182,6 +182,9 @@ pub struct Route {
     pub(crate) handler: Handler,
     pub(crate) operation: Operation,
     pub(crate) dependencies: Vec<RouteDependency>,
+    /// A websocket route (`#[websocket]`): answers `GET` requests carrying
+    /// `Upgrade: websocket`, beside the path's HTTP routes.
+    pub(crate) websocket: bool,
 }
 
 impl std::fmt::Debug for Route {
@@ -218,7 +221,39 @@ impl Route {
             handler: Arc::new(move |cx| Box::pin(handler(cx))),
             operation: Operation::default(),
             dependencies: Vec::new(),
+            websocket: false,
         }
+    }
+
+    /// A websocket route (FastAPI's `@app.websocket`): what `#[websocket]`
+    /// generates. It answers a `GET` with `Upgrade: websocket` on `path`
+    /// (a plain request to a path with only websocket routes is a 404, as in
+    /// Starlette); the handshake headers are checked before `handler` runs
+    /// (see [`websockets`](crate::websockets)). Left out of the OpenAPI
+    /// document, as FastAPI does.
+    pub fn websocket<F, Fut>(path: impl Into<String>, handler: F) -> Self
+    where
+        F: Fn(RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Response> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        let mut route = Route::new(Method::GET, path, move |cx: RequestContext| {
+            let handler = handler.clone();
+            async move {
+                if let Some(r) = crate::websockets::check_handshake(cx.headers()) {
+                    return r;
+                }
+                handler(cx).await
+            }
+        })
+        .include_in_schema(false);
+        route.websocket = true;
+        route
+    }
+
+    /// Whether it is a websocket route.
+    pub fn is_websocket(&self) -> bool {
+        self.websocket
     }
 
     /// The method.

@@ -53,6 +53,7 @@ use crate::body::RequestBody;
 use crate::http_error::HttpError;
 use crate::proxy_headers::TrustedHosts;
 use crate::response::IntoResponse;
+use crate::websockets::{IoSource, Session, Upgrade, WebSocketConfig};
 
 const LOG: &str = "fastrs::server";
 
@@ -121,6 +122,9 @@ pub struct Config {
     /// [`from_env`](Config::from_env)); `None` ignores those headers
     /// (uvicorn's `--no-proxy-headers`). See [`crate::proxy_headers`].
     pub forwarded_allow_ips: Option<Arc<TrustedHosts>>,
+    /// WebSocket limits and keep-alive (uvicorn's `--ws-max-size`,
+    /// `--ws-ping-interval`, `--ws-ping-timeout`; see [`crate::websockets`]).
+    pub websocket: WebSocketConfig,
 }
 
 impl Default for Config {
@@ -135,6 +139,7 @@ impl Default for Config {
             graceful_shutdown_timeout: Duration::from_secs(30),
             shutdown_last_call: Duration::from_millis(500),
             forwarded_allow_ips: Some(Arc::new(TrustedHosts::default())),
+            websocket: WebSocketConfig::default(),
         }
     }
 }
@@ -281,6 +286,7 @@ impl Server {
             shutdown_last_call: config.shutdown_last_call,
             access_log: config.access_log,
             forwarded_allow_ips: config.forwarded_allow_ips.clone(),
+            websocket: config.websocket,
         });
         let max = config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
         let limit = Arc::new(Semaphore::new(max));
@@ -480,6 +486,7 @@ struct Shared {
     shutdown_last_call: Duration,
     access_log: bool,
     forwarded_allow_ips: Option<Arc<TrustedHosts>>,
+    websocket: WebSocketConfig,
 }
 
 /// The HTTP/2 client preface (RFC 9113, section 3.4).
@@ -553,14 +560,17 @@ async fn connection(
         activity: activity.clone(),
         access_log: shared.access_log,
         forwarded_allow_ips: shared.forwarded_allow_ips.clone(),
+        websocket: shared.websocket,
     };
+    // For an accepted websocket, run after hyper gives the connection up.
+    let session_stop = stop.clone();
     let io = TokioIo::new(stream);
     match protocol {
         // Plain HTTP/1 (every request a load balancer or browser sends
         // without TLS): hyper's HTTP/1 connection directly, without the
         // `auto` builder's rewinding reader in the way of every read.
         Protocol::Http1 => {
-            let conn = shared.http1.serve_connection(io, service);
+            let conn = shared.http1.serve_connection(io, service).with_upgrades();
             let head_timeout = Some(shared.header_read_timeout);
             drive(
                 conn,
@@ -574,7 +584,7 @@ async fn connection(
             .await;
         }
         Protocol::Undecided => {
-            let conn = shared.builder.serve_connection(io, service);
+            let conn = shared.builder.serve_connection_with_upgrades(io, service);
             drive(
                 conn,
                 |c| c.graceful_shutdown(),
@@ -587,6 +597,29 @@ async fn connection(
             .await;
         }
     }
+    // An accepted websocket: its handler goes on here, on the connection's
+    // task (so the connection limit and the graceful drain count it); a
+    // shutdown closes it with 1001.
+    let session = lock_session(&activity)
+        .take()
+        .and_then(|mut rx| rx.try_recv().ok());
+    if let Some(session) = session {
+        let mut stop = session_stop;
+        session
+            .run(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await;
+    }
+}
+
+fn lock_session(
+    activity: &Activity,
+) -> std::sync::MutexGuard<'_, Option<tokio::sync::oneshot::Receiver<Session>>> {
+    activity
+        .session
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Polls a connection to its end, closing it gracefully on shutdown or
@@ -776,6 +809,8 @@ struct Activity {
     closing: AtomicBool,
     /// Milliseconds from `start` to when the last request finished.
     idle_since_ms: AtomicU64,
+    /// Where an accepted websocket's handler arrives (upgrade requests only).
+    session: std::sync::Mutex<Option<tokio::sync::oneshot::Receiver<Session>>>,
 }
 
 impl Activity {
@@ -785,6 +820,7 @@ impl Activity {
             in_flight: AtomicUsize::new(0),
             closing: AtomicBool::new(false),
             idle_since_ms: AtomicU64::new(0),
+            session: std::sync::Mutex::new(None),
         }
     }
 
@@ -858,6 +894,7 @@ struct ConnService {
     activity: Arc<Activity>,
     access_log: bool,
     forwarded_allow_ips: Option<Arc<TrustedHosts>>,
+    websocket: WebSocketConfig,
 }
 
 impl hyper::service::Service<Request<Incoming>> for ConnService {
@@ -896,6 +933,17 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
                     server: None,
                     scheme,
                 });
+        }
+        // An HTTP/1.1 upgrade: the way to its connection, for a websocket
+        // route to take (one header lookup for every other request).
+        if req.headers().contains_key(http::header::UPGRADE)
+            && req.version() == Version::HTTP_11
+            && req.method() == http::Method::GET
+        {
+            let on = hyper::upgrade::on(&mut req);
+            let (upgrade, session) = Upgrade::new(IoSource::Hyper(on), self.websocket);
+            *lock_session(&self.activity) = Some(session);
+            req.extensions_mut().insert(upgrade);
         }
         let handling = std::panic::catch_unwind(AssertUnwindSafe(|| {
             self.app.handle(req.map(RequestBody::Incoming))

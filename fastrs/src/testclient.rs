@@ -15,8 +15,10 @@ mod asynchronous;
 #[cfg(feature = "contract")]
 pub mod contract;
 mod cookies;
+mod websocket;
 
 pub use asynchronous::AsyncTestClient;
+pub use websocket::{TestWebSocket, WebSocketRejected};
 
 use std::sync::Mutex;
 
@@ -93,6 +95,7 @@ pub struct TestClient {
     cookies: Mutex<cookies::Jar>,
     checks: Checks,
     runtime: tokio::runtime::Runtime,
+    websocket: crate::websockets::WebSocketConfig,
 }
 
 impl std::fmt::Debug for TestClient {
@@ -120,7 +123,15 @@ impl TestClient {
             cookies: Mutex::default(),
             checks: Checks::default(),
             runtime,
+            websocket: websocket::default_config(),
         }
+    }
+
+    /// The limits and keep-alive of the websockets it opens (the server's
+    /// defaults unless changed).
+    pub fn websocket_config(mut self, config: crate::websockets::WebSocketConfig) -> Self {
+        self.websocket = config;
+        self
     }
 
     /// Checks every response against the app's own OpenAPI document (cargo
