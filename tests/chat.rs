@@ -1,5 +1,6 @@
-//! examples/chat over a real socket: the pages, the Server-Sent Events feed
-//! of the messages the chat broadcasts, and the feed's document.
+//! examples/chat: FastAPI's chat through the TestClient's WebSockets (the
+//! same messages word for word), the Server-Sent Events feed of the messages
+//! over a real socket, the pages and the feed's document.
 
 use std::time::Duration;
 
@@ -54,14 +55,14 @@ async fn the_feed_streams_each_broadcast_message() {
     assert!(
         String::from_utf8_lossy(&seen).contains("content-type: text/event-stream; charset=utf-8")
     );
-    manager.broadcast("Client #1 says: héllo \"you\"");
+    manager.broadcast("Client #1 says: héllo \"you\"").await;
     read_until(
         &mut conn,
         &mut seen,
         "data: \"Client #1 says: héllo \\\"you\\\"\"\n\n",
     )
     .await;
-    manager.broadcast("Client #1 left the chat");
+    manager.broadcast("Client #1 left the chat").await;
     read_until(
         &mut conn,
         &mut seen,
@@ -96,4 +97,39 @@ fn the_pages_and_the_feed_document() {
         item["properties"]["data"]["contentSchema"]["type"],
         "string"
     );
+}
+
+/// FastAPI's chat (tutorial003): each message echoed to its sender and
+/// broadcast to everyone, a client that leaves announced. (A socket joins
+/// the broadcast list just after its handshake: a client is known to be in
+/// it once its own message was answered, so each client speaks first.)
+#[test]
+fn two_clients_chat_through_the_test_client() {
+    let client = TestClient::new(chat::app());
+    let mut first = client.websocket_connect("/ws/1").unwrap();
+    first.send_text("Hello");
+    assert_eq!(first.receive_text().unwrap(), "You wrote: Hello");
+    assert_eq!(first.receive_text().unwrap(), "Client #1 says: Hello");
+    let mut second = client.websocket_connect("/ws/2").unwrap();
+    second.send_text("Hi there");
+    assert_eq!(second.receive_text().unwrap(), "You wrote: Hi there");
+    assert_eq!(second.receive_text().unwrap(), "Client #2 says: Hi there");
+    assert_eq!(first.receive_text().unwrap(), "Client #2 says: Hi there");
+    first.send_text("Welcome");
+    assert_eq!(first.receive_text().unwrap(), "You wrote: Welcome");
+    assert_eq!(first.receive_text().unwrap(), "Client #1 says: Welcome");
+    assert_eq!(second.receive_text().unwrap(), "Client #1 says: Welcome");
+    second.close(1000);
+    assert_eq!(first.receive_text().unwrap(), "Client #2 left the chat");
+    // the second socket is no longer broadcast to
+    first.send_text("Alone");
+    assert_eq!(first.receive_text().unwrap(), "You wrote: Alone");
+    assert_eq!(first.receive_text().unwrap(), "Client #1 says: Alone");
+}
+
+/// A client id that is not an integer is refused (FastAPI: 1008 before accept).
+#[test]
+fn a_bad_client_id_is_refused() {
+    let client = TestClient::new(chat::app());
+    assert!(client.websocket_connect("/ws/abc").is_err());
 }

@@ -1,7 +1,8 @@
 //! examples/chat in a real, offline browser: a real server on 127.0.0.1,
 //! then `node tests/browser/chat.mjs` drives Debian's headless chromium
-//! through playwright-core: the feed page reads `/events` with the
-//! browser's own `EventSource` and shows what the chat broadcasts.
+//! through playwright-core: two chat pages talk through their browser
+//! WebSockets (FastAPI's messages word for word), and the feed page reads
+//! the same messages from `/events` with the browser's own `EventSource`.
 //!
 //! Needs `node`, `/usr/bin/chromium` (or `$CHROMIUM`) and
 //! `tests/browser/node_modules`, which `.ci/browser-setup` installs. Without
@@ -13,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chat::ConnectionManager;
 use fastrs::server::{Config, Server};
 
 /// The whole browser run, start-up included, stops after this.
@@ -39,11 +39,9 @@ fn chromium() -> PathBuf {
     std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
-/// The feed page's `EventSource` shows a message the chat broadcasts (sent
-/// again every 100 ms until the browser is done, so it cannot be missed
-/// before the `EventSource` connects).
+/// Two chat pages and the feed page; see `tests/browser/chat.mjs`.
 #[test]
-fn the_feed_in_a_real_browser() {
+fn the_chat_and_its_feed_in_a_real_browser() {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if let Some(reason) = missing(&browser_dir) {
         if std::env::var_os("FASTRS_REQUIRE_BROWSER").is_some() {
@@ -51,7 +49,7 @@ fn the_feed_in_a_real_browser() {
         }
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED the_feed_in_a_real_browser: {reason} \
+            "SKIPPED the_chat_and_its_feed_in_a_real_browser: {reason} \
              (run .ci/browser-setup; FASTRS_REQUIRE_BROWSER=1 makes this a failure)"
         );
         return;
@@ -62,35 +60,22 @@ fn the_feed_in_a_real_browser() {
         .enable_all()
         .build()
         .unwrap();
-    let manager = ConnectionManager::default();
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         ..Default::default()
     };
     let server = rt
-        .block_on(Server::bind(chat::app_with(manager.clone()), config))
+        .block_on(Server::bind(chat::app(), config))
         .expect("bind 127.0.0.1:0");
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = rt.spawn(server.run_until(async {
         let _ = stopped.await;
     }));
-    let (done, mut finished) = tokio::sync::oneshot::channel::<()>();
-    let broadcasting = rt.spawn(async move {
-        // bounded: at most LIMIT / 100 ms messages
-        for _ in 0..(LIMIT.as_millis() / 100) {
-            manager.broadcast("Client #0 says: Hello from the server");
-            tokio::select! {
-                _ = &mut finished => return,
-                () = tokio::time::sleep(Duration::from_millis(100)) => {}
-            }
-        }
-    });
 
     let mut child = Command::new("node")
         .arg(browser_dir.join("chat.mjs"))
         .arg(&base)
-        .arg("sse")
         .env("CHROMIUM", chromium())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -113,8 +98,6 @@ fn the_feed_in_a_real_browser() {
     println!("{stdout}");
     eprintln!("{stderr}");
 
-    let _ = done.send(());
-    rt.block_on(broadcasting).unwrap();
     let _ = stop.send(());
     rt.block_on(serving).unwrap().unwrap();
 
@@ -123,8 +106,12 @@ fn the_feed_in_a_real_browser() {
         status.success(),
         "the chat browser check of {base} failed ({status}):\n{stdout}\n{stderr}"
     );
-    assert!(
-        stdout.contains("feed shows \"Client #0 says: Hello from the server\""),
-        "{stdout}"
-    );
+    for expect in [
+        "second page shows \"You wrote: Hi, I just arrived\"",
+        "says: Hello from the first page\"",
+        "feed shows \"Client #",
+        "left the chat\"",
+    ] {
+        assert!(stdout.contains(expect), "expected {expect:?}:\n{stdout}");
+    }
 }

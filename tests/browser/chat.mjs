@@ -1,15 +1,13 @@
 // Real-browser check of examples/chat.
 //
-//   node tests/browser/chat.mjs http://127.0.0.1:8000 [full|sse]
+//   node tests/browser/chat.mjs http://127.0.0.1:8000
 //
-// full (the default): opens the chat page `/` twice (two browser WebSockets)
-// and `/feed` (the browser's own EventSource on `/events`), sends a message
-// from the first page and waits for FastAPI's messages word for word: "You
-// wrote: …" on the first, "Client #<id> says: …" on the second and in the
-// feed; then closes the second page and waits for "Client #<id> left the
-// chat" on the first and in the feed.
-// sse: opens `/feed` only and waits for a message the test's server
-// broadcasts ("Client #0 says: …").
+// Opens `/feed` (the browser's own EventSource on `/events`) and the chat
+// page `/` twice (two browser WebSockets), sends a message from each page
+// and waits for FastAPI's messages word for word: "You wrote: …" on the
+// sender's page, "Client #<id> says: …" on both pages and in the feed; then
+// closes the second page and waits for "Client #<id> left the chat" on the
+// first and in the feed.
 // Any request to another origin is blocked and reported. Exits non-zero on
 // any failure, printing what failed.
 
@@ -19,9 +17,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = Number(process.env.FASTRS_BROWSER_TIMEOUT_MS || 30000);
 
 const base = (process.argv[2] || '').replace(/\/+$/, '');
-const mode = process.argv[3] || 'full';
-if (!/^https?:\/\//.test(base) || !['full', 'sse'].includes(mode)) {
-  console.error('usage: node chat.mjs BASE_URL [full|sse]');
+if (!/^https?:\/\//.test(base)) {
+  console.error('usage: node chat.mjs BASE_URL');
   process.exit(2);
 }
 const origin = new URL(base).origin;
@@ -65,7 +62,12 @@ async function feedPage(context) {
   return page;
 }
 
-async function full(context) {
+async function send(page, text) {
+  await page.fill('#messageText', text);
+  await page.click('button');
+}
+
+async function chat(context) {
   const feed = await feedPage(context);
   const a = await chatPage(context, 'first page');
   // Date.now() ids: make sure the second page gets another one
@@ -73,21 +75,22 @@ async function full(context) {
   const b = await chatPage(context, 'second page');
   if (a.id === b.id) fail(`both pages have client id ${a.id}`);
 
-  await a.page.fill('#messageText', 'Hello from the first page');
-  await a.page.click('button');
+  // each page speaks once its socket is open (it joins the broadcast list
+  // right after its handshake)
+  await send(b.page, 'Hi, I just arrived');
+  await sees(b.page, 'second page', 'You wrote: Hi, I just arrived');
+  await sees(a.page, 'first page', `Client #${b.id} says: Hi, I just arrived`);
+
+  await send(a.page, 'Hello from the first page');
   await sees(a.page, 'first page', 'You wrote: Hello from the first page');
   await sees(a.page, 'first page', `Client #${a.id} says: Hello from the first page`);
   await sees(b.page, 'second page', `Client #${a.id} says: Hello from the first page`);
+  await sees(feed, 'feed', `Client #${b.id} says: Hi, I just arrived`);
   await sees(feed, 'feed', `Client #${a.id} says: Hello from the first page`);
 
   await b.page.close();
   await sees(a.page, 'first page', `Client #${b.id} left the chat`);
   await sees(feed, 'feed', `Client #${b.id} left the chat`);
-}
-
-async function sseOnly(context) {
-  const feed = await feedPage(context);
-  await sees(feed, 'feed', 'Client #0 says: Hello from the server');
 }
 
 async function main() {
@@ -114,8 +117,7 @@ async function main() {
       if (!url.endsWith('/favicon.ico')) fail(`request to another origin: ${url}`);
       return route.abort();
     });
-    if (mode === 'full') await full(context);
-    else await sseOnly(context);
+    await chat(context);
   } finally {
     await browser.close();
   }
@@ -131,4 +133,4 @@ if (failures.length) {
   for (const f of failures) console.error(`  - ${f}`);
   process.exit(1);
 }
-console.log(`chat browser checks (${mode}) passed`);
+console.log('chat browser checks passed');
