@@ -560,7 +560,14 @@ impl std::fmt::Debug for WebSocket {
 /// example keeps the `WebSocket` objects themselves).
 #[derive(Clone)]
 pub struct WebSocketSender {
-    sink: Arc<tokio::sync::Mutex<SplitSink<Stream, WsMessage>>>,
+    shared: Arc<SenderShared>,
+}
+
+struct SenderShared {
+    sink: tokio::sync::Mutex<SplitSink<Stream, WsMessage>>,
+    /// A close frame was sent: the client's reply is awaited at most
+    /// `ping_timeout`.
+    closing: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for WebSocketSender {
@@ -586,7 +593,8 @@ fn send_error(e: &tungstenite::Error) -> WebSocketDisconnect {
 
 impl WebSocketSender {
     async fn send(&self, m: WsMessage) -> Result<(), WebSocketDisconnect> {
-        self.sink
+        self.shared
+            .sink
             .lock()
             .await
             .send(m)
@@ -628,7 +636,20 @@ impl WebSocketSender {
             code: CloseCode::from(code),
             reason: reason.to_owned().into(),
         };
+        self.shared
+            .closing
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         self.send(WsMessage::Close(Some(frame))).await
+    }
+
+    fn closing(&self) -> bool {
+        self.shared
+            .closing
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn flush(&self) {
+        let _ = self.shared.sink.lock().await.flush().await;
     }
 }
 
@@ -679,7 +700,10 @@ impl WebSocket {
             WebSocketStream::from_raw_socket(io, Role::Server, Some(self.config.protocol())).await;
         let (sink, reader) = stream.split();
         let sender = WebSocketSender {
-            sink: Arc::new(tokio::sync::Mutex::new(sink)),
+            shared: Arc::new(SenderShared {
+                sink: tokio::sync::Mutex::new(sink),
+                closing: std::sync::atomic::AtomicBool::new(false),
+            }),
         };
         *lock(&self.handshake.sender) = Some(sender.clone());
         self.sender = Some(sender);
@@ -783,13 +807,16 @@ impl WebSocket {
         let sender = self.sender.clone().ok_or_else(Self::not_accepted)?;
         let mut pinged = false;
         loop {
-            let wait = match (pinged, self.config.ping_interval) {
+            let closing = sender.closing();
+            let wait = match (pinged || closing, self.config.ping_interval) {
                 (true, _) => Some(self.config.ping_timeout),
                 (false, interval) => interval,
             };
             let next = match wait {
                 Some(d) => match tokio::time::timeout(d, reader.next()).await {
                     Ok(n) => n,
+                    // The close sent was never answered.
+                    Err(_) if closing => return Err(self.closed_with(1006, "")),
                     Err(_) if !pinged => {
                         pinged = true;
                         let _ = sender.send(WsMessage::Ping(Bytes::new())).await;
@@ -809,14 +836,14 @@ impl WebSocket {
                 Some(Ok(WsMessage::Binary(b))) => return Ok(Message::Bytes(b)),
                 Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_) | WsMessage::Frame(_))) => {
                     // tungstenite queues the pong itself; it goes out with the next write.
-                    let _ = sender.sink.lock().await.flush().await;
+                    sender.flush().await;
                 }
                 Some(Ok(WsMessage::Close(frame))) => {
                     let (code, reason) = frame.map_or((1005, String::new()), |f| {
                         (u16::from(f.code), f.reason.as_str().to_owned())
                     });
                     // The close reply is queued by tungstenite: flush it.
-                    let _ = sender.sink.lock().await.flush().await;
+                    sender.flush().await;
                     return Err(self.closed_with(code, &reason));
                 }
                 Some(Err(tungstenite::Error::Capacity(e))) => {

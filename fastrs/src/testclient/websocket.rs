@@ -133,6 +133,11 @@ impl<'c> TestRequest<'c, TestClient> {
             let _ = io_tx.send(theirs);
             let task = tokio::spawn(session.run(std::future::pending()));
             let stream = WebSocketStream::from_raw_socket(ours, Role::Client, None).await;
+            // Let the handler run past its `accept()` (to its first real
+            // wait), as Starlette's client returns once the app accepted.
+            for _ in 0..8 {
+                tokio::task::yield_now().await;
+            }
             Ok(TestWebSocket {
                 client,
                 stream,
