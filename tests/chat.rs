@@ -1,12 +1,15 @@
-//! examples/chat: FastAPI's chat through the TestClient's WebSockets (the
-//! same messages word for word), the Server-Sent Events feed of the messages
-//! over a real socket, the pages and the feed's document.
+//! examples/chat: FastAPI's chat session (recorded in `tests/fastapi_chat/`)
+//! replayed through the TestClient's WebSockets, word for word; its page;
+//! the Server-Sent Events feed of the messages over a real socket; the feed's
+//! document.
 
 use std::time::Duration;
 
 use chat::ConnectionManager;
 use fastrs::prelude::*;
+use fastrs::serde_json::{self, json, Value};
 use fastrs::server::{Config, Server};
+use fastrs::testclient::TestWebSocket;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -99,37 +102,68 @@ fn the_pages_and_the_feed_document() {
     );
 }
 
-/// FastAPI's chat (tutorial003): each message echoed to its sender and
-/// broadcast to everyone, a client that leaves announced. (A socket joins
-/// the broadcast list just after its handshake: a client is known to be in
-/// it once its own message was answered, so each client speaks first.)
+/// FastAPI's chat (tutorial003, `tests/fastapi_chat/app.py`) recorded
+/// with two clients through Starlette's TestClient (`record.py`): the same
+/// script through fastrs's TestClient gives the same messages, word for
+/// word; a client id that is not an integer is refused with the same code.
 #[test]
-fn two_clients_chat_through_the_test_client() {
+fn the_recorded_fastapi_session_replays() {
+    let recorded: Value = serde_json::from_str(include_str!("fastapi_chat/recorded.json")).unwrap();
     let client = TestClient::new(chat::app());
-    let mut first = client.websocket_connect("/ws/1").unwrap();
-    first.send_text("Hello");
-    assert_eq!(first.receive_text().unwrap(), "You wrote: Hello");
-    assert_eq!(first.receive_text().unwrap(), "Client #1 says: Hello");
-    let mut second = client.websocket_connect("/ws/2").unwrap();
-    second.send_text("Hi there");
-    assert_eq!(second.receive_text().unwrap(), "You wrote: Hi there");
-    assert_eq!(second.receive_text().unwrap(), "Client #2 says: Hi there");
-    assert_eq!(first.receive_text().unwrap(), "Client #2 says: Hi there");
-    first.send_text("Welcome");
-    assert_eq!(first.receive_text().unwrap(), "You wrote: Welcome");
-    assert_eq!(first.receive_text().unwrap(), "Client #1 says: Welcome");
-    assert_eq!(second.receive_text().unwrap(), "Client #1 says: Welcome");
-    second.close(1000);
-    assert_eq!(first.receive_text().unwrap(), "Client #2 left the chat");
-    // the second socket is no longer broadcast to
-    first.send_text("Alone");
-    assert_eq!(first.receive_text().unwrap(), "You wrote: Alone");
-    assert_eq!(first.receive_text().unwrap(), "Client #1 says: Alone");
+    let mut sockets: Vec<(&str, TestWebSocket<'_>)> = Vec::new();
+    for (i, step) in recorded["session"].as_array().unwrap().iter().enumerate() {
+        let who = step["client"].as_str().unwrap();
+        let arg = &step["argument"];
+        let socket = |sockets: &mut Vec<(&str, TestWebSocket<'_>)>| {
+            sockets
+                .iter()
+                .position(|(w, _)| *w == who)
+                .expect("a connected client")
+        };
+        match step["action"].as_str().unwrap() {
+            "connect" => match client.websocket_connect(arg.as_str().unwrap()) {
+                Ok(ws) => {
+                    assert_eq!(step["result"], "accepted", "step {i}: {step}");
+                    sockets.push((who, ws));
+                }
+                Err(refused) => {
+                    let code = refused.disconnect().map(|d| d.code);
+                    assert_eq!(json!({"refused": code}), step["result"], "step {i}: {step}");
+                }
+            },
+            "send_text" => {
+                let at = socket(&mut sockets);
+                sockets[at].1.send_text(arg.as_str().unwrap());
+            }
+            "receive_text" => {
+                let at = socket(&mut sockets);
+                let got = sockets[at].1.receive_text().unwrap();
+                assert_eq!(got, step["result"].as_str().unwrap(), "step {i}: {step}");
+            }
+            "close" => {
+                let at = socket(&mut sockets);
+                let (_, mut ws) = sockets.remove(at);
+                ws.close(u16::try_from(arg.as_u64().unwrap()).unwrap());
+            }
+            other => panic!("unknown action {other}"),
+        }
+    }
 }
 
-/// A client id that is not an integer is refused (FastAPI: 1008 before accept).
+/// The page is FastAPI's, but for the WebSocket's address.
 #[test]
-fn a_bad_client_id_is_refused() {
+fn the_page_is_fastapis() {
+    let recorded: Value = serde_json::from_str(include_str!("fastapi_chat/recorded.json")).unwrap();
     let client = TestClient::new(chat::app());
-    assert!(client.websocket_connect("/ws/abc").is_err());
+    let page = client.get("/").send();
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        page.header("content-type"),
+        recorded["page"]["content_type"].as_str()
+    );
+    let theirs = recorded["page"]["text"].as_str().unwrap().replace(
+        "ws://localhost:8000/ws/${client_id}",
+        "ws://${location.host}/ws/${client_id}",
+    );
+    assert_eq!(page.text(), theirs);
 }
