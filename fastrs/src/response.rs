@@ -67,6 +67,30 @@ pub trait IntoResponse: Sized {
     fn response_schema(_: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
         None
     }
+
+    /// The success body's documented content when it is not JSON described
+    /// by [`response_schema`](Self::response_schema): streams
+    /// ([`EventSourceResponse`](crate::sse::EventSourceResponse),
+    /// [`JsonLines`](crate::json_lines::JsonLines)) give their media type
+    /// and `itemSchema`. `Result` and `(StatusCode, T)` give `T`'s.
+    fn response_content(_: &mut schemars::SchemaGenerator) -> Option<ResponseContent> {
+        None
+    }
+}
+
+/// A success response's documented content other than JSON: the media type
+/// and its OpenAPI media type object (for a stream, `{"itemSchema": …}`).
+#[derive(Debug, Clone)]
+pub struct ResponseContent {
+    /// The media type, e.g. `text/event-stream`.
+    pub media_type: &'static str,
+    /// The media type object.
+    pub media: serde_json::Value,
+    /// A JSON pointer into `media` to the schema of the stream's items,
+    /// which the document titles `StreamItem_<operation id>` (as FastAPI
+    /// titles a response schema `Response_<operation id>`) unless it is a
+    /// reference or empty.
+    pub item_schema: Option<&'static str>,
 }
 
 /// Sets `status`, removing the body where that status forbids one.
@@ -192,6 +216,9 @@ impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
     fn response_schema(g: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
         T::response_schema(g)
     }
+    fn response_content(g: &mut schemars::SchemaGenerator) -> Option<ResponseContent> {
+        T::response_content(g)
+    }
 }
 
 /// An explicit status for a value: `(StatusCode::ACCEPTED, Json(v))`.
@@ -204,6 +231,9 @@ impl<T: IntoResponse> IntoResponse for (StatusCode, T) {
     }
     fn response_schema(g: &mut schemars::SchemaGenerator) -> Option<schemars::Schema> {
         T::response_schema(g)
+    }
+    fn response_content(g: &mut schemars::SchemaGenerator) -> Option<ResponseContent> {
+        T::response_content(g)
     }
 }
 

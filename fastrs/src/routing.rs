@@ -83,6 +83,10 @@ pub struct Operation {
     pub response: Option<SchemaFn>,
     /// The return type's schema, when it declares one (models do).
     pub returns: Option<fn(&mut schemars::SchemaGenerator) -> Option<schemars::Schema>>,
+    /// The return type's content when it is not JSON (streams: Server-Sent
+    /// Events, JSON Lines), which then replaces `application/json`.
+    pub returns_content:
+        Option<fn(&mut schemars::SchemaGenerator) -> Option<crate::response::ResponseContent>>,
     /// Additional documented responses: status, schema, description.
     pub responses: Vec<(StatusCode, Option<SchemaFn>, Option<Cow<'static, str>>)>,
     /// Security requirements (from security dependencies such as
@@ -157,6 +161,7 @@ impl Default for Operation {
             body_fields: Vec::new(),
             response: None,
             returns: None,
+            returns_content: None,
             responses: Vec::new(),
             security: Vec::new(),
             needs_completion: false,
@@ -391,6 +396,7 @@ impl Route {
     /// Documents the success response from the handler's return type `R`.
     pub fn returns<R: crate::IntoResponse>(mut self) -> Self {
         self.operation.returns = Some(R::response_schema);
+        self.operation.returns_content = Some(R::response_content);
         self
     }
 

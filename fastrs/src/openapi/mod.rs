@@ -147,6 +147,23 @@ fn parameter(p: &ParamDoc, gen: &mut schemars::SchemaGenerator) -> Value {
     Value::Object(m)
 }
 
+/// A stream's content (`text/event-stream`, `application/jsonl`), its item
+/// schema titled `StreamItem_<operation id>` as FastAPI titles it.
+fn stream_content(c: crate::response::ResponseContent, op_id: &str) -> Value {
+    let mut media = c.media;
+    if let Some(Value::Object(s)) = c.item_schema.and_then(|p| media.pointer_mut(p)) {
+        if !s.is_empty() && !s.contains_key("$ref") {
+            s.insert(
+                "title".into(),
+                python_title(&format!("StreamItem_{op_id}")).into(),
+            );
+        }
+    }
+    let mut m = Map::new();
+    m.insert(c.media_type.into(), media);
+    Value::Object(m)
+}
+
 fn json_content(schema: Value) -> Value {
     json!({"application/json": {"schema": schema}})
 }
@@ -280,6 +297,10 @@ fn operation(
     let mut main = Map::new();
     main.insert("description".into(), "Successful Response".into());
     if status >= 200 && ![204, 205, 304].contains(&status) {
+        let content = match (op.response, op.returns_content) {
+            (None, Some(f)) => f(out_gen),
+            _ => None,
+        };
         let schema = match (op.response, op.returns) {
             (Some(f), _) => Some(f(out_gen)),
             (None, Some(f)) => f(out_gen),
@@ -294,7 +315,10 @@ fn operation(
                 );
             }
         }
-        main.insert("content".into(), json_content(schema));
+        match content {
+            Some(c) => main.insert("content".into(), stream_content(c, &op_id)),
+            None => main.insert("content".into(), json_content(schema)),
+        };
     }
     responses.insert(status.to_string(), Value::Object(main));
     for (code, schema, description) in &op.responses {
