@@ -48,7 +48,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 
 /// Expansion snapshots: `tests/expand/<name>.rs` expanded by the macros of
 /// this crate must equal `tests/expand/<name>.expanded.rs` (what
-/// ARCHITECTURE.md shows). `FASTRS_BLESS=1 cargo test -p fastrs-macros`
+/// ARCHITECTURE.md shows). `FASTRS_BLESS=1 cargo test -p fastrs-web-macros`
 /// rewrites the snapshots after a deliberate change.
 #[cfg(test)]
 mod expand_snapshots {
