@@ -2,22 +2,20 @@
 //! `/redoc`, as FastAPI serves them.
 //!
 //! The pages work with no internet: their JavaScript and CSS are embedded in
-//! the binary. Swagger UI comes from `utoipa-swagger-ui-vendored`,
-//! which holds only the Swagger UI release zip (no build script, no
-//! dependencies, unlike `utoipa-swagger-ui` whose default build downloads the
-//! zip); the few files the page needs are read from its central directory at
-//! the first request, with a forty-line reader rather than the `zip` crate.
-//! Their entries are already deflate streams, so the gzip answer is the same
-//! bytes behind a gzip header, with no compression at run time; the plain
-//! answer is inflated once with `flate2` and kept in memory. ReDoc's
-//! standalone bundle (a stable release, 2.5.4) is vendored in
-//! `fastrs/assets/redoc/` with its license, version and checksums, since no
-//! maintained crate ships it outside a pre-release; it is served as its own
-//! asset, gzip-compressed once at the first request that accepts gzip, so the
-//! page itself stays small and the bundle is cached by the browser.
+//! the binary, vendored in `fastrs/assets/` with their licenses, versions
+//! and checksums (see the README there): the four files `/docs` needs from
+//! Swagger UI 5.32.6 and ReDoc 2.5.4's standalone bundle (stable releases,
+//! the npm packages' files unchanged). The scripts and the stylesheet are
+//! stored gzip-compressed (0.8 MB in the binary instead of 2.9 MB: no
+//! maintained crate ships a stable ReDoc, and `utoipa-swagger-ui-vendored`
+//! embeds Swagger UI's whole 1.8 MB release zip for these 0.44 MB), so a
+//! client accepting gzip gets the stored bytes with no compression at run
+//! time; the plain answer is inflated once with `flate2` at the first request
+//! for the file and kept in memory. Each is served as its own asset, so the
+//! pages themselves stay small and the bundles are cached by the browser.
 //!
 //! Cargo features: `swagger-ui` embeds Swagger UI and `redoc` embeds ReDoc
-//! (both on by default, about 0.5 and 1.1 MB of the binary). Without one,
+//! (both on by default, 0.44 and 0.33 MB of the binary). Without one,
 //! [`DocsAssets::Embedded`] serves no route for that page (its URL answers
 //! 404, as if it were set to `None`), while [`DocsAssets::Cdn`] serves the
 //! page as FastAPI does, from the CDN, with nothing embedded.
@@ -446,8 +444,8 @@ fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
 #[cfg(feature = "swagger-ui")]
 type PickAsset = fn(&SwaggerFiles) -> &Asset;
 
-/// The OAuth2 redirect page: Swagger UI's own script inlined (read from the
-/// release zip at first use), as FastAPI inlines it.
+/// The OAuth2 redirect page: Swagger UI's own script inlined, as FastAPI
+/// inlines it.
 #[cfg(feature = "swagger-ui")]
 fn oauth2_redirect_html() -> Bytes {
     swagger_files().oauth2_redirect_html.clone()
@@ -462,7 +460,7 @@ fn oauth2_redirect_html() -> Bytes {
     ))
 }
 
-/// The Swagger UI files the pages use, out of the vendored release zip.
+/// The Swagger UI files the pages use (`fastrs/assets/swagger-ui/`).
 #[cfg(feature = "swagger-ui")]
 struct SwaggerFiles {
     bundle: Asset,
@@ -475,21 +473,20 @@ struct SwaggerFiles {
 fn swagger_files() -> &'static SwaggerFiles {
     static FILES: OnceLock<SwaggerFiles> = OnceLock::new();
     FILES.get_or_init(|| {
-        let zip = utoipa_swagger_ui_vendored::SWAGGER_UI_VENDORED;
-        let entries = zip::central_directory(zip).expect("the vendored Swagger UI zip is readable");
-        let file = |name: &str, content_type: &'static str| -> Asset {
-            let entry = entries
-                .iter()
-                .find(|e| e.name.ends_with(&format!("/dist/{name}")))
-                .unwrap_or_else(|| panic!("the vendored Swagger UI zip has dist/{name}"));
-            entry.asset(zip, content_type).unwrap_or_else(|e| panic!("dist/{name}: {e}"))
-        };
-        let redirect_js = file("oauth2-redirect.js", JS);
-        let redirect_js = std::str::from_utf8(&redirect_js.plain).expect("UTF-8 JavaScript");
+        let redirect_js = include_str!("../../assets/swagger-ui/oauth2-redirect.js");
+        let favicon: &'static [u8] = include_bytes!("../../assets/swagger-ui/favicon-32x32.png");
+        let mut crc = flate2::Crc::new();
+        crc.update(favicon);
         SwaggerFiles {
-            bundle: file("swagger-ui-bundle.js", JS),
-            css: file("swagger-ui.css", CSS),
-            favicon: file("favicon-32x32.png", PNG),
+            bundle: gzipped_asset(
+                JS,
+                include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.js.gz"),
+            ),
+            css: gzipped_asset(
+                CSS,
+                include_bytes!("../../assets/swagger-ui/swagger-ui.css.gz"),
+            ),
+            favicon: Asset::new(PNG, Bytes::from_static(favicon), None, crc.sum()),
             oauth2_redirect_html: Bytes::from(format!(
                 "<!doctype html>\n<html lang=\"en-US\">\n<head>\n<title>Swagger UI: OAuth2 Redirect</title>\n</head>\n<body>\n<script>\n{}\n</script>\n</body>\n</html>\n",
                 redirect_js.replace("</", "<\\/")
@@ -498,16 +495,41 @@ fn swagger_files() -> &'static SwaggerFiles {
     })
 }
 
-/// ReDoc's standalone bundle, vendored (`fastrs/assets/redoc/README.md`).
+/// ReDoc's standalone bundle (`fastrs/assets/redoc/`).
 #[cfg(feature = "redoc")]
 fn redoc_js() -> &'static Asset {
     static JS_ASSET: OnceLock<Asset> = OnceLock::new();
     JS_ASSET.get_or_init(|| {
-        let js: &'static str = include_str!("../../assets/redoc/redoc.standalone.js");
-        let mut crc = flate2::Crc::new();
-        crc.update(js.as_bytes());
-        Asset::new(JS, Bytes::from_static(js.as_bytes()), None, crc.sum())
+        gzipped_asset(
+            JS,
+            include_bytes!("../../assets/redoc/redoc.standalone.js.gz"),
+        )
     })
+}
+
+/// A vendored file stored gzip-compressed: these bytes for clients accepting
+/// gzip, inflated once for the others; the ETag from the gzip trailer's
+/// CRC-32 of the content.
+#[cfg(any(feature = "swagger-ui", feature = "redoc"))]
+fn gzipped_asset(content_type: &'static str, gz: &'static [u8]) -> Asset {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut plain)
+        .expect("a vendored asset is valid gzip");
+    let crc = gz
+        .len()
+        .checked_sub(8)
+        .and_then(|at| gz.get(at..at + 4))
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map(u32::from_le_bytes)
+        .expect("a gzip trailer");
+    Asset::new(
+        content_type,
+        Bytes::from(plain),
+        Some(Bytes::from_static(gz)),
+        crc,
+    )
 }
 
 /// `target` (an absolute path) as a link relative to the page at `page`, so
@@ -561,113 +583,6 @@ fn js_string(s: &str) -> String {
     serde_json::to_string(s)
         .expect("a string serializes")
         .replace("</", "<\\/")
-}
-
-/// Just enough of the zip format to read the entries of a release archive:
-/// the central directory, stored and deflated entries.
-#[cfg(feature = "swagger-ui")]
-mod zip {
-    use bytes::Bytes;
-
-    use super::Asset;
-
-    pub(super) struct Entry<'a> {
-        pub(super) name: &'a str,
-        method: u16,
-        crc: u32,
-        compressed: usize,
-        size: usize,
-        local: usize,
-    }
-
-    fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-        Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
-    }
-
-    fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-        Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
-    }
-
-    /// Every entry, from the end-of-central-directory record.
-    pub(super) fn central_directory(zip: &[u8]) -> Result<Vec<Entry<'_>>, &'static str> {
-        const EOCD: u32 = 0x0605_4b50;
-        const CENTRAL: u32 = 0x0201_4b50;
-        let lowest = zip.len().saturating_sub(22 + 65_535);
-        let eocd = (lowest..=zip.len().saturating_sub(22))
-            .rev()
-            .find(|&i| u32_at(zip, i) == Some(EOCD))
-            .ok_or("no end of central directory")?;
-        let count = u16_at(zip, eocd + 10).ok_or("truncated")? as usize;
-        let mut at = u32_at(zip, eocd + 16).ok_or("truncated")? as usize;
-        let mut entries = Vec::with_capacity(count);
-        for _ in 0..count {
-            if u32_at(zip, at) != Some(CENTRAL) {
-                return Err("bad central directory entry");
-            }
-            let field = |off| u32_at(zip, at + off).ok_or("truncated");
-            let short = |off| u16_at(zip, at + off).map(usize::from).ok_or("truncated");
-            let (name_len, extra_len, comment_len) = (short(28)?, short(30)?, short(32)?);
-            let name = zip.get(at + 46..at + 46 + name_len).ok_or("truncated")?;
-            entries.push(Entry {
-                name: std::str::from_utf8(name).map_err(|_| "non-UTF-8 name")?,
-                method: short(10)? as u16,
-                crc: field(16)?,
-                compressed: field(20)? as usize,
-                size: field(24)? as usize,
-                local: field(42)? as usize,
-            });
-            at += 46 + name_len + extra_len + comment_len;
-        }
-        Ok(entries)
-    }
-
-    impl Entry<'_> {
-        /// The entry as an asset: inflated, and for text also wrapped as gzip
-        /// (a deflate stream plus a gzip header and trailer; no recompression).
-        pub(super) fn asset(
-            &self,
-            zip: &[u8],
-            content_type: &'static str,
-        ) -> Result<Asset, String> {
-            const LOCAL: u32 = 0x0403_4b50;
-            if u32_at(zip, self.local) != Some(LOCAL) {
-                return Err("bad local header".into());
-            }
-            let name_len = u16_at(zip, self.local + 26).ok_or("truncated")? as usize;
-            let extra_len = u16_at(zip, self.local + 28).ok_or("truncated")? as usize;
-            let start = self.local + 30 + name_len + extra_len;
-            let data = zip
-                .get(start..start + self.compressed)
-                .ok_or("truncated data")?;
-            let plain = match self.method {
-                0 => data.to_vec(),
-                8 => {
-                    use std::io::Read;
-                    let mut out = Vec::with_capacity(self.size);
-                    flate2::read::DeflateDecoder::new(data)
-                        .read_to_end(&mut out)
-                        .map_err(|e| e.to_string())?;
-                    out
-                }
-                m => return Err(format!("compression method {m}")),
-            };
-            let mut crc = flate2::Crc::new();
-            crc.update(&plain);
-            if plain.len() != self.size || crc.sum() != self.crc {
-                return Err("size or CRC mismatch".into());
-            }
-            let gzip = (self.method == 8 && content_type.starts_with("text/")).then(|| {
-                let mut gz = Vec::with_capacity(data.len() + 18);
-                // ID1 ID2, deflate, no flags, no mtime, no extra flags, OS unknown.
-                gz.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
-                gz.extend_from_slice(data);
-                gz.extend_from_slice(&self.crc.to_le_bytes());
-                gz.extend_from_slice(&(self.size as u32).to_le_bytes());
-                Bytes::from(gz)
-            });
-            Ok(Asset::new(content_type, Bytes::from(plain), gzip, self.crc))
-        }
-    }
 }
 
 #[cfg(test)]
@@ -894,8 +809,8 @@ mod tests {
         assert!(js.text().starts_with("/*!"));
         assert!(js.text().contains("Redoc"));
         assert_eq!(
+            gunzip(include_bytes!("../../assets/redoc/redoc.standalone.js.gz")),
             js.bytes().as_ref(),
-            include_bytes!("../../assets/redoc/redoc.standalone.js"),
             "the vendored file, unchanged"
         );
         let gz = c.get(&links[0]).header("accept-encoding", "gzip").send();
