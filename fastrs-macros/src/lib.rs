@@ -2,8 +2,9 @@
 //! Procedural macros of fastrs: the route attributes and `#[derive(Model)]`.
 //!
 //! Use them through the `fastrs` crate (`use fastrs::prelude::*;`), which
-//! re-exports them and carries their documentation. The generated code is plain
-//! Rust calling fastrs's public runtime API (`Route::new`,
+//! re-exports them. Each macro's page lists all its options with examples
+//! (the text is in `docs/`, its examples are this crate's doctests). The
+//! generated code is plain Rust calling fastrs's public runtime API (`Route::new`,
 //! `RequestContext::param_one`, `model::field`…), so a route can also be
 //! written by hand.
 
@@ -21,29 +22,40 @@ mod signature;
 mod union;
 
 macro_rules! route_attr {
-    ($($name:ident),*) => {$(
-        #[doc = concat!("Declares a `", stringify!($name), "` route: see the `fastrs` crate's documentation.")]
+    ($($name:ident: $method:literal, $example:literal;)*) => {$(
+        #[doc = concat!("Declares a `", $method, "` route (FastAPI's `@app.", stringify!($name), "(…)`).")]
+        #[doc = ""]
+        #[doc = include_str!($example)]
+        #[doc = include_str!("../docs/route.md")]
         #[proc_macro_attribute]
         pub fn $name(attr: TokenStream, item: TokenStream) -> TokenStream {
             route::expand(stringify!($name), attr.into(), item.into()).into()
         }
     )*};
 }
-route_attr!(get, post, put, patch, delete, head, options);
+route_attr! {
+    get: "GET", "../docs/get.md";
+    post: "POST", "../docs/post.md";
+    put: "PUT", "../docs/put.md";
+    patch: "PATCH", "../docs/patch.md";
+    delete: "DELETE", "../docs/delete.md";
+    head: "HEAD", "../docs/head.md";
+    options: "OPTIONS", "../docs/options.md";
+}
 
-/// Declares a websocket route (FastAPI's `@app.websocket`): see the `fastrs` crate's documentation.
+#[doc = include_str!("../docs/websocket.md")]
 #[proc_macro_attribute]
 pub fn websocket(attr: TokenStream, item: TokenStream) -> TokenStream {
     route::expand("websocket", attr.into(), item.into()).into()
 }
 
-/// Declares a dependency (FastAPI's `Depends`): see the `fastrs` crate's documentation.
+#[doc = include_str!("../docs/dependency.md")]
 #[proc_macro_attribute]
 pub fn dependency(attr: TokenStream, item: TokenStream) -> TokenStream {
     dependency::expand_dependency(attr.into(), item.into()).into()
 }
 
-/// Derives a Pydantic-style model: see the `fastrs` crate's documentation.
+#[doc = include_str!("../docs/model.md")]
 #[proc_macro_derive(Model, attributes(field, model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     match syn::parse::<syn::DeriveInput>(input) {
@@ -54,7 +66,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 
 /// Expansion snapshots: `tests/expand/<name>.rs` expanded by the macros of
 /// this crate must equal `tests/expand/<name>.expanded.rs` (what
-/// ARCHITECTURE.md shows). `FASTRS_BLESS=1 cargo test -p fastrs-macros`
+/// ARCHITECTURE.md shows). `FASTRS_BLESS=1 cargo test -p fastrs-web-macros`
 /// rewrites the snapshots after a deliberate change.
 #[cfg(test)]
 mod expand_snapshots {

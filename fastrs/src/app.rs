@@ -212,7 +212,9 @@ impl App {
     }
 
     /// Where the docs pages load Swagger UI and ReDoc from: embedded in the
-    /// binary (default, works offline) or a CDN.
+    /// binary (default, works offline) or a CDN. Embedding needs the cargo
+    /// features `swagger-ui` and `redoc` (on by default); without one,
+    /// that page is not served (404) unless the assets come from the CDN.
     pub fn docs_assets(mut self, assets: crate::docs::DocsAssets) -> Self {
         self.meta.docs_assets = assets;
         self

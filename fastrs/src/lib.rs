@@ -75,10 +75,11 @@ pub use extract::{
 pub use middleware::{cors, gzip, trusted_host};
 #[doc(no_inline)]
 pub use openapi::docs;
+#[cfg(feature = "email")]
 #[doc(no_inline)]
-pub use validate::{
-    constraints, dump, email, fields, json_error, lax, model, types, union, validation,
-};
+pub use validate::email;
+#[doc(no_inline)]
+pub use validate::{constraints, dump, fields, json_error, lax, model, types, union, validation};
 
 pub use app::{App, AppService, Handling};
 pub use body::Body;
@@ -95,7 +96,9 @@ pub use routing::{Endpoint, Route, Router};
 pub use server::serve;
 pub use temporal_response::TemporalResponse;
 pub use testclient::{AsyncTestClient, TestClient, TestResponse};
-pub use types::{Bytes, Email};
+pub use types::Bytes;
+#[cfg(feature = "email")]
+pub use types::Email;
 pub use validation::{ErrorDetail, Invalid, ValidationErrors};
 
 pub use fastrs_macros::{
@@ -180,8 +183,10 @@ pub use {chrono, cookie, http, schemars, serde, serde_json};
 
 /// Everything a handler file needs: `use fastrs::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "email")]
+    pub use crate::Email;
     pub use crate::{
-        delete, dependency, get, head, options, patch, post, put, App, Depends, Email, Fresh, Html,
+        delete, dependency, get, head, options, patch, post, put, App, Depends, Fresh, Html,
         HttpError, IntoResponse, Json, Model, NoContent, PlainText, Request, Response, Router,
         State, TemporalResponse, TestClient, TracksFieldsSet,
     };

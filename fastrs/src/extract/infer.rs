@@ -36,7 +36,9 @@ macro_rules! query {
 }
 
 query!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, bool, String);
-query!(crate::types::Email, crate::types::Bytes);
+query!(crate::types::Bytes);
+#[cfg(feature = "email")]
+query!(crate::types::Email);
 query!(
     chrono::DateTime<chrono::Utc>,
     chrono::DateTime<chrono::FixedOffset>,

@@ -10,6 +10,7 @@
 
 pub mod constraints;
 pub mod dump;
+#[cfg(feature = "email")]
 pub mod email;
 pub mod fields;
 pub mod json_error;
