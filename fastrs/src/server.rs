@@ -479,7 +479,7 @@ impl<S: Serving> Server<S> {
                 reap(done);
             }
             // Then the background tasks those requests started.
-            service.background_tasks_done().await;
+            app.background_tasks_done().await;
         };
         let drained = tokio::select! {
             r = tokio::time::timeout(config.graceful_shutdown_timeout, drain) => r.is_ok(),
@@ -490,7 +490,7 @@ impl<S: Serving> Server<S> {
                 target: LOG,
                 "closing {} connection(s) still open ({} background task(s) still running)",
                 conns.len(),
-                service.background_tasks_running()
+                app.background_tasks_running()
             );
             conns.shutdown().await;
         }
