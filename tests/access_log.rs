@@ -28,6 +28,8 @@ fn spawn_on(env: &[(&str, &str)], port: Option<u16>) -> Proc {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_plain_main"));
     cmd.env_remove("RUST_LOG")
         .env_remove("ACCESS_LOG")
+        .env_remove("FORWARDED_ALLOW_IPS")
+        .env_remove("ROOT_PATH")
         .env("HOST", "127.0.0.1")
         .env("PORT", port.unwrap_or(0).to_string())
         .stdout(Stdio::piped())
@@ -326,4 +328,19 @@ mod span {
         assert!(b > a, "{a} {b}");
         assert_eq!(in_request[3].1, in_request[2].1);
     }
+}
+
+#[test]
+fn an_untrusted_peer_cannot_change_the_logged_client() {
+    // Only 10.0.0.1 is a trusted proxy: 127.0.0.1's X-Forwarded-For is ignored.
+    let p = spawn(&[("FORWARDED_ALLOW_IPS", "10.0.0.1")]);
+    p.get("/items/2", "X-Forwarded-For: 203.0.113.9\r\n");
+    let (stdout, _) = p.stop();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        is_access_line(lines[0], "127.0.0.1", "GET /items/2 HTTP/1.1", "200 OK"),
+        "{}",
+        lines[0]
+    );
 }

@@ -274,3 +274,39 @@ async fn a_handler_panic_inside_layers_is_a_500() {
     assert_eq!(get(server.addr, "/items/5", &[]).await.status, 200);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn layers_apply_over_http2_too() {
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    let app = app()
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    let server = start(app).await;
+    let tcp = TcpStream::connect(server.addr).await.unwrap();
+    let (client, h2_conn) = timeout(PATIENCE, h2::client::handshake(tcp))
+        .await
+        .unwrap()
+        .expect("HTTP/2 handshake (prior knowledge)");
+    let driver = tokio::spawn(h2_conn);
+    let mut client = client.ready().await.unwrap();
+    let req = fastrs::http::Request::builder()
+        .uri(format!("http://{}/items/7", server.addr))
+        .body(())
+        .unwrap();
+    let (response, _) = client.send_request(req, true).unwrap();
+    let response = timeout(PATIENCE, response).await.unwrap().unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.version(), fastrs::http::Version::HTTP_2);
+    assert_eq!(response.headers()["x-request-id"].len(), 36);
+    let mut body = response.into_body();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.unwrap();
+        let _ = body.flow_control().release_capacity(chunk.len());
+        bytes.extend_from_slice(&chunk);
+    }
+    assert_eq!(bytes, br#"{"item_id":7}"#);
+    drop(client);
+    driver.abort();
+    server.stop().await;
+}

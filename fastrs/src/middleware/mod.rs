@@ -4,7 +4,7 @@
 //! every request, routing included: it can read or change the request, call
 //! `next.run(request)` (or answer without calling it), and change the
 //! response. As in Starlette, the middleware added last is the outermost. Any `tower` layer can also wrap
-//! the app, since [`AppService`](crate::AppService) is a `tower::Service`.
+//! the app, outside this chain, with [`App::layer`](crate::App::layer) (see [`crate::layer`]).
 
 pub mod cors;
 pub mod gzip;
