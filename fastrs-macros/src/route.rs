@@ -134,6 +134,13 @@ fn parse_route_args(method: &str, attr: TokenStream, errors: &mut Errors) -> Opt
             continue;
         }
         seen.push(key.clone());
+        if method == "websocket" && key != "name" {
+            errors.at(
+                &name,
+                format!("`{key}` does not apply to a websocket route (it is not in the OpenAPI document); only `name` does"),
+            );
+            continue;
+        }
         let str_value = |errors: &mut Errors| match &value {
             Some(Expr::Lit(ExprLit {
                 lit: Lit::Str(s), ..
@@ -263,29 +270,11 @@ pub fn expand(method: &str, attr: TokenStream, item: TokenStream) -> TokenStream
                 "a websocket handler is an `async fn`: it awaits the socket",
             );
         }
-        if let Some(a) = &args {
-            for (set, option) in [
-                (a.status.is_some(), "status_code"),
-                (!a.tags.is_empty(), "tags"),
-                (a.summary.is_some(), "summary"),
-                (a.description.is_some(), "description"),
-                (a.deprecated, "deprecated"),
-                (a.response_model.is_some(), "response_model"),
-                (!a.responses.is_empty(), "responses"),
-                (a.operation_id.is_some(), "operation_id"),
-                (
-                    a.generate_unique_id.is_some(),
-                    "generate_unique_id_function",
-                ),
-                (!a.include_in_schema, "include_in_schema"),
-            ] {
-                if set {
-                    errors.at(
-                        &a.path,
-                        format!("`{option}` does not apply to a websocket route (it is not in the OpenAPI document); only `name` does"),
-                    );
-                }
-            }
+        if let Some(a) = args.as_ref().filter(|a| !a.responses.is_empty()) {
+            errors.at(
+                &a.path,
+                "`responses` does not apply to a websocket route (it is not in the OpenAPI document)",
+            );
         }
     }
     if let Some(a) = &args {
@@ -508,6 +497,13 @@ fn generate_websocket(args: RouteArgs, func: ItemFn, params: Vec<Param>) -> Toke
         &params,
         quote!(return ::fastrs::websockets::invalid(::core::mem::take(__errors));),
     );
+    let sockets = params.iter().map(|p| {
+        let x = signature::extractor(p);
+        quote_spanned!(p.ty.span()=> #x::WEBSOCKET)
+    });
+    let one_socket = quote_spanned! {name.span()=>
+        const _: () = ::fastrs::__private::one_websocket(&[#(#sockets),*]);
+    };
     let ret_span = match &func.sig.output {
         syn::ReturnType::Type(_, t) => t.span(),
         syn::ReturnType::Default => name.span(),
@@ -533,6 +529,7 @@ fn generate_websocket(args: RouteArgs, func: ItemFn, params: Vec<Param>) -> Toke
             fn route(self) -> ::fastrs::Route {
                 #(#statics)*
                 #(#checks)*
+                #one_socket
                 ::fastrs::Route::websocket(
                     #path,
                     |mut __cx: ::fastrs::RequestContext| async move {

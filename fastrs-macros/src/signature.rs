@@ -220,7 +220,7 @@ pub struct Extraction {
 
 /// `<S as Extract<T>>`, spanned on the parameter's type so that an
 /// unreadable type is reported there.
-fn extractor(p: &Param) -> TokenStream {
+pub fn extractor(p: &Param) -> TokenStream {
     let ty = &p.ty;
     let span = ty.span();
     let source = match p.source {

@@ -137,6 +137,22 @@ pub mod __private {
         n > 1
     }
 
+    /// Refuses a websocket route without exactly one `WebSocket` parameter,
+    /// at compile time.
+    pub const fn one_websocket(sockets: &[bool]) {
+        let mut n = 0;
+        let mut i = 0;
+        while i < sockets.len() {
+            if sockets[i] {
+                n += 1;
+            }
+            i += 1;
+        }
+        if n != 1 {
+            panic!("a websocket route takes exactly one `WebSocket` parameter")
+        }
+    }
+
     /// Refuses a JSON body parameter in a dependency, at compile time.
     pub const fn no_json_body(this: BodyUse) {
         if matches!(this, BodyUse::Json) {

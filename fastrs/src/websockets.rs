@@ -499,6 +499,11 @@ impl Session {
 /// HTTP answer; after it, the socket closes with 1011), a
 /// [`WebSocketException`] (its code), or a [`WebSocketDisconnect`] (the
 /// socket is closed already: nothing more).
+#[diagnostic::on_unimplemented(
+    message = "a websocket handler returns `()` or `Result<(), E>`, not `{Self}`",
+    label = "not what a websocket handler returns",
+    note = "`E` is a response: `WebSocketDisconnect` (the `?` of a receive), `WebSocketException`, `HttpError`…"
+)]
 pub trait SessionEnd: Send + 'static {
     /// `None`: ended normally.
     fn end(self) -> Option<Response>;
@@ -949,6 +954,8 @@ struct Pending {
 
 impl Extract<WebSocket> for WebSocket {
     type Read = ();
+
+    const WEBSOCKET: bool = true;
 
     fn read(
         _: &mut RequestContext,

@@ -130,6 +130,10 @@ pub trait Extract<T>: Sized + 'static {
     /// Whether this source reads the request body.
     const BODY: BodyUse = BodyUse::None;
 
+    /// Whether this is the [`WebSocket`](crate::websockets::WebSocket) of a
+    /// websocket route (which takes exactly one).
+    const WEBSOCKET: bool = false;
+
     /// Reads what must be read before any dependency runs (the body); an
     /// `Err` answers the request at once (413, 408, broken JSON).
     fn read(
