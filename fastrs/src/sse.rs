@@ -167,6 +167,11 @@ impl<T: Event> IntoResponse for EventSourceResponse<T> {
 /// What an [`EventSourceResponse`] stream yields: a [`ServerSentEvent`], or
 /// any [`StreamItem`] (a `Serialize + JsonSchema` value), sent as the `data`
 /// of an event.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an item of an `EventSourceResponse`",
+    label = "not an event",
+    note = "stream `ServerSentEvent`s, or a `#[derive(Model)]` type (any `Serialize + JsonSchema` type) sent as each event's `data`"
+)]
 pub trait Event: Send + 'static {
     /// Appends the event in the `text/event-stream` format.
     fn write_event(&self, out: &mut Vec<u8>) -> Result<(), BoxError>;

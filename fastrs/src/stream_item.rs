@@ -20,6 +20,11 @@ use serde_json::Value;
 /// An item of a [`JsonLines`](crate::json_lines::JsonLines) or
 /// [`EventSourceResponse`](crate::sse::EventSourceResponse) stream: any
 /// `Serialize + JsonSchema` type (implemented for all of them).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an item of a streamed response",
+    label = "not `Serialize + JsonSchema`",
+    note = "stream a `#[derive(Model)]` type, a `Serialize + JsonSchema` type or `serde_json::Value`"
+)]
 pub trait StreamItem: Send + 'static {
     /// Appends the item's JSON to `out`.
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
