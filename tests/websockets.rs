@@ -239,6 +239,19 @@ async fn websocket_routed(mut websocket: WebSocket) -> Result<(), WebSocketDisco
     websocket.close(1000).await
 }
 
+use fastrs::security::APIKeyQuery;
+fastrs::security_config!(ApiKeyParam: APIKeyConfig, name = "api_key");
+
+#[websocket("/secure")]
+async fn websocket_secure(
+    mut websocket: WebSocket,
+    key: Depends<APIKeyQuery<ApiKeyParam>>,
+) -> Result<(), WebSocketDisconnect> {
+    websocket.accept().await?;
+    websocket.send_text(format!("key {}", *key)).await?;
+    websocket.close(1000).await
+}
+
 fn app() -> App {
     App::new()
         .title("WebSockets")
@@ -255,6 +268,7 @@ fn app() -> App {
         .route(websocket_refuse)
         .route(websocket_header)
         .route(websocket_http_error)
+        .route(websocket_secure)
         .include(
             Router::new()
                 .prefix("/r")
