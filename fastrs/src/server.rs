@@ -1105,10 +1105,15 @@ impl<S: Serving> hyper::service::Service<Request<Incoming>> for ConnService<S> {
             })
         });
         // An HTTP/1.1 upgrade: the way to its connection, for a websocket
-        // route to take (one header lookup for every other request).
-        if req.headers().contains_key(http::header::UPGRADE)
-            && req.version() == Version::HTTP_11
+        // route to take. hyper puts an `OnUpgrade` in the extensions of an
+        // HTTP/1.1 request carrying `Upgrade:` (and of a CONNECT), so every
+        // other request pays one check of its (empty) extensions.
+        if req.version() == Version::HTTP_11
             && req.method() == http::Method::GET
+            && req
+                .extensions()
+                .get::<hyper::upgrade::OnUpgrade>()
+                .is_some()
         {
             let on = hyper::upgrade::on(&mut req);
             let (upgrade, session) = Upgrade::new(IoSource::Hyper(on), self.websocket);
