@@ -239,6 +239,19 @@ async fn websocket_routed(mut websocket: WebSocket) -> Result<(), WebSocketDisco
     websocket.close(1000).await
 }
 
+use fastrs::security::APIKeyQuery;
+fastrs::security_config!(ApiKeyParam: APIKeyConfig, name = "api_key");
+
+#[websocket("/secure")]
+async fn websocket_secure(
+    mut websocket: WebSocket,
+    key: Depends<APIKeyQuery<ApiKeyParam>>,
+) -> Result<(), WebSocketDisconnect> {
+    websocket.accept().await?;
+    websocket.send_text(format!("key {}", *key)).await?;
+    websocket.close(1000).await
+}
+
 fn app() -> App {
     App::new()
         .title("WebSockets")
@@ -255,6 +268,7 @@ fn app() -> App {
         .route(websocket_refuse)
         .route(websocket_header)
         .route(websocket_http_error)
+        .route(websocket_secure)
         .include(
             Router::new()
                 .prefix("/r")
@@ -972,4 +986,64 @@ async fn fn_middleware_cors_and_gzip_do_not_break_an_upgrade() {
     );
     drop(ws);
     server.stop().await;
+}
+
+#[tokio::test]
+async fn the_async_test_client_opens_websockets_too() {
+    let client = fastrs::AsyncTestClient::new(app());
+    let mut ws = client.websocket_connect("/ws").await.unwrap();
+    ws.send_text("async").await;
+    assert_eq!(ws.receive_text().await.unwrap(), "Message text was: async");
+    ws.close(1000).await;
+    let refused = client.websocket_connect("/ws/abc").await.unwrap_err();
+    assert_eq!(refused.disconnect().unwrap().code, 1008);
+}
+
+#[tokio::test]
+async fn shutdown_does_not_wait_forever_for_a_client_that_never_answers_the_close() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let ended = Ended::default();
+    let server = serve(
+        App::new().state(ended.clone()).route(websocket_waits),
+        Config {
+            websocket: WebSocketConfig {
+                ping_interval: None,
+                ping_timeout: Duration::from_millis(100),
+                ..WebSocketConfig::default()
+            },
+            ..Config::default()
+        },
+    )
+    .await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(
+        upgrade_head(
+            "/silent",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 101");
+    // The server stops (well within its 30 s drain) although the client
+    // never answers its 1001 close, and the handler ends.
+    tokio::time::timeout(Duration::from_secs(20), server.stop())
+        .await
+        .expect("the server stops");
+    tokio::time::timeout(Duration::from_secs(30), ended.0.notified())
+        .await
+        .expect("the handler ends");
+    let mut rest = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut rest)).await;
+    let close_at = rest
+        .windows(2)
+        .position(|w| w == [0x88, 0x02])
+        .expect("a close frame");
+    assert_eq!(
+        u16::from_be_bytes([rest[close_at + 2], rest[close_at + 3]]),
+        1001
+    );
 }

@@ -93,7 +93,7 @@ fn generate_dependency(
         extract,
         docs,
         checks,
-    } = signature::extraction(&params, Owner::Dependency, &ret_err);
+    } = signature::extraction(&params, Owner::Dependency, false, &ret_err);
     let unpack = signature::unpack(
         &params,
         quote!(return ::core::result::Result::Ok(::core::option::Option::None);),

@@ -330,7 +330,7 @@ fn generate(method: &str, args: RouteArgs, func: ItemFn, params: Vec<Param>) -> 
         extract,
         docs,
         checks,
-    } = signature::extraction(&params, Owner::Route, &ret_err);
+    } = signature::extraction(&params, Owner::Route, false, &ret_err);
     let unpack = signature::unpack(
         &params,
         quote!(return __cx.validation_failed(::core::mem::take(__errors));),
@@ -492,7 +492,7 @@ fn generate_websocket(args: RouteArgs, func: ItemFn, params: Vec<Param>) -> Toke
         extract,
         docs,
         checks,
-    } = signature::extraction(&params, Owner::Route, &ret_err);
+    } = signature::extraction(&params, Owner::Route, true, &ret_err);
     let unpack = signature::unpack(
         &params,
         quote!(return ::fastrs::websockets::invalid(::core::mem::take(__errors));),

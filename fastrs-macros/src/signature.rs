@@ -230,7 +230,14 @@ pub fn extractor(p: &Param) -> TokenStream {
     quote_spanned!(span=> <#source as ::fastrs::extract::Extract<#ty>>)
 }
 
-pub fn extraction(params: &[Param], owner: Owner, ret_err: &TokenStream) -> Extraction {
+/// `websocket`: the owner is a `#[websocket]` route, the only place a
+/// `WebSocket` parameter is allowed (elsewhere: a compile error on its type).
+pub fn extraction(
+    params: &[Param],
+    owner: Owner,
+    websocket: bool,
+    ret_err: &TokenStream,
+) -> Extraction {
     let mut out = Extraction {
         statics: Vec::new(),
         read: Vec::new(),
@@ -282,6 +289,11 @@ pub fn extraction(params: &[Param], owner: Owner, ret_err: &TokenStream) -> Extr
         });
         out.docs
             .push(quote_spanned! {span=> #x::document(&#decl, __op); });
+        if !websocket {
+            out.checks.push(quote_spanned! {span=>
+                const _: () = ::fastrs::__private::not_websocket(#x::WEBSOCKET);
+            });
+        }
         let this = quote_spanned!(span=> #x::BODY);
         match owner {
             Owner::Route if !body_uses.is_empty() => out.checks.push(quote_spanned! {span=>

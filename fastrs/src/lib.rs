@@ -153,6 +153,14 @@ pub mod __private {
         }
     }
 
+    /// Refuses a `WebSocket` parameter outside a `#[websocket]` route (an
+    /// HTTP route or a dependency), at compile time.
+    pub const fn not_websocket(is_websocket: bool) {
+        if is_websocket {
+            panic!("a `WebSocket` parameter belongs to a `#[websocket]` route, not an HTTP route or a dependency")
+        }
+    }
+
     /// Refuses a JSON body parameter in a dependency, at compile time.
     pub const fn no_json_body(this: BodyUse) {
         if matches!(this, BodyUse::Json) {

@@ -18,7 +18,7 @@ mod cookies;
 mod websocket;
 
 pub use asynchronous::AsyncTestClient;
-pub use websocket::{TestWebSocket, WebSocketRejected};
+pub use websocket::{AsyncTestWebSocket, TestWebSocket, WebSocketRejected};
 
 use std::sync::Mutex;
 

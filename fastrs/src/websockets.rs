@@ -573,6 +573,8 @@ struct SenderShared {
     /// A close frame was sent: the client's reply is awaited at most
     /// `ping_timeout`.
     closing: std::sync::atomic::AtomicBool,
+    /// Wakes a receive waiting when a close is sent from elsewhere.
+    close_sent: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for WebSocketSender {
@@ -644,7 +646,9 @@ impl WebSocketSender {
         self.shared
             .closing
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        self.send(WsMessage::Close(Some(frame))).await
+        let sent = self.send(WsMessage::Close(Some(frame))).await;
+        self.shared.close_sent.notify_waiters();
+        sent
     }
 
     fn closing(&self) -> bool {
@@ -708,6 +712,7 @@ impl WebSocket {
             shared: Arc::new(SenderShared {
                 sink: tokio::sync::Mutex::new(sink),
                 closing: std::sync::atomic::AtomicBool::new(false),
+                close_sent: tokio::sync::Notify::new(),
             }),
         };
         *lock(&self.handshake.sender) = Some(sender.clone());
@@ -812,28 +817,37 @@ impl WebSocket {
         let sender = self.sender.clone().ok_or_else(Self::not_accepted)?;
         let mut pinged = false;
         loop {
+            // Registered before `closing` is read: a close sent meanwhile
+            // (a shutdown) wakes this wait, which then shortens.
+            let close_sent = sender.shared.close_sent.notified();
             let closing = sender.closing();
             let wait = match (pinged || closing, self.config.ping_interval) {
                 (true, _) => Some(self.config.ping_timeout),
                 (false, interval) => interval,
             };
-            let next = match wait {
-                Some(d) => match tokio::time::timeout(d, reader.next()).await {
-                    Ok(n) => n,
+            let read = async {
+                match wait {
+                    Some(d) => tokio::time::timeout(d, reader.next()).await.ok(),
+                    None => Some(reader.next().await),
+                }
+            };
+            let next = tokio::select! {
+                read = read => match read {
+                    Some(n) => n,
                     // The close sent was never answered.
-                    Err(_) if closing => return Err(self.closed_with(1006, "")),
-                    Err(_) if !pinged => {
+                    None if closing => return Err(self.closed_with(1006, "")),
+                    None if !pinged => {
                         pinged = true;
                         let _ = sender.send(WsMessage::Ping(Bytes::new())).await;
                         continue;
                     }
-                    Err(_) => {
+                    None => {
                         tracing::debug!("websocket keepalive ping unanswered; closed with 1011");
                         let _ = sender.close_with(1011, "keepalive ping timeout").await;
                         return Err(self.closed_with(1006, ""));
                     }
                 },
-                None => reader.next().await,
+                () = close_sent, if !closing => continue,
             };
             pinged = false;
             match next {

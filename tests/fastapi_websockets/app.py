@@ -17,6 +17,7 @@ from fastapi import (
     WebSocketException,
     status,
 )
+from fastapi.security import APIKeyQuery
 from pydantic import BaseModel, Field, ValidationError
 
 app = FastAPI(title="WebSockets")
@@ -194,5 +195,15 @@ async def websocket_routed(websocket: WebSocket):
 
 
 app.include_router(router)
+
+# A security scheme on a websocket route (FastAPI's APIKeyQuery).
+api_key = APIKeyQuery(name="api_key")
+
+
+@app.websocket("/secure")
+async def websocket_secure(websocket: WebSocket, key: Annotated[str, Depends(api_key)]):
+    await websocket.accept()
+    await websocket.send_text(f"key {key}")
+    await websocket.close()
 
 import json  # noqa: E402  (used by websocket_json)

@@ -34,5 +34,7 @@ CASES = [
     {"name": "router_dependency_ok", "path": "/r/ws?key=secret", "actions": [R, R]},
     {"name": "router_dependency_refuses", "path": "/r/ws?key=wrong", "actions": []},
     {"name": "router_dependency_missing", "path": "/r/ws", "actions": []},
+    {"name": "security_key", "path": "/secure?api_key=k1", "actions": [R, R]},
+    {"name": "security_no_key", "path": "/secure", "actions": []},
     {"name": "no_such_route", "path": "/nowhere", "actions": []},
 ]

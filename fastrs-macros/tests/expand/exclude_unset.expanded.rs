@@ -27,6 +27,9 @@ impl ::fastrs::Endpoint for read_item {
             default_json: ::core::option::Option::None,
             embed: false,
         };
+        const _: () = ::fastrs::__private::not_websocket(
+            <::fastrs::extract::Path as ::fastrs::extract::Extract<String>>::WEBSOCKET,
+        );
         const _: () = ::fastrs::dump::exclude_unset_applies::<Item>();
         static __DUMP: ::fastrs::dump::DumpOptions<'static> = ::fastrs::dump::DumpOptions {
             exclude_unset: true,

@@ -96,6 +96,16 @@ impl ::fastrs::Endpoint for read_item {
             default_json: ::core::option::Option::None,
             embed: __SEVERAL_JSON,
         };
+        const _: () = ::fastrs::__private::not_websocket(
+            <::fastrs::extract::Path as ::fastrs::extract::Extract<i64>>::WEBSOCKET,
+        );
+        const _: () = ::fastrs::__private::not_websocket(
+            <<Option<
+                String,
+            > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
+                Option<String>,
+            >>::WEBSOCKET,
+        );
         const _: () = ::fastrs::__private::one_body_kind(
             &[<::fastrs::extract::Path as ::fastrs::extract::Extract<i64>>::BODY],
             <<Option<

@@ -30,6 +30,13 @@ impl ::fastrs::Dependency for get_db {
                 default_json: ::core::option::Option::None,
                 embed: false,
             };
+            const _: () = ::fastrs::__private::not_websocket(
+                <<State<
+                    Db,
+                > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
+                    State<Db>,
+                >>::WEBSOCKET,
+            );
             const _: () = ::fastrs::__private::no_json_body(
                 <<State<
                     Db,
@@ -171,9 +178,22 @@ impl ::fastrs::Endpoint for list_users {
             default_json: ::core::option::Option::None,
             embed: __SEVERAL_JSON,
         };
+        const _: () = ::fastrs::__private::not_websocket(
+            <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::WEBSOCKET,
+        );
+        const _: () = ::fastrs::__private::not_websocket(
+            <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::WEBSOCKET,
+        );
         const _: () = ::fastrs::__private::one_body_kind(
             &[<::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY],
             <::fastrs::extract::Query as ::fastrs::extract::Extract<i64>>::BODY,
+        );
+        const _: () = ::fastrs::__private::not_websocket(
+            <<Depends<
+                get_db,
+            > as ::fastrs::extract::Param>::Source as ::fastrs::extract::Extract<
+                Depends<get_db>,
+            >>::WEBSOCKET,
         );
         const _: () = ::fastrs::__private::one_body_kind(
             &[

@@ -42,7 +42,7 @@ use crate::app::{App, AppService};
 pub struct AsyncTestClient {
     app: Mutex<Option<App>>,
     service: OnceCell<AppService>,
-    cookies: Mutex<cookies::Jar>,
+    pub(super) cookies: Mutex<cookies::Jar>,
     checks: Checks,
     shut_down: bool,
 }

@@ -7,9 +7,18 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 struct Count;
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 unsafe impl GlobalAlloc for Count {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 { LIVE.fetch_add(l.size() as isize, Ordering::Relaxed); unsafe { System.alloc(l) } }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) { LIVE.fetch_sub(l.size() as isize, Ordering::Relaxed); unsafe { System.dealloc(p, l) } }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 { LIVE.fetch_add(n as isize - l.size() as isize, Ordering::Relaxed); unsafe { System.realloc(p, l, n) } }
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size() as isize, Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as isize, Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        LIVE.fetch_add(n as isize - l.size() as isize, Ordering::Relaxed);
+        unsafe { System.realloc(p, l, n) }
+    }
 }
 #[global_allocator]
 static A: Count = Count;
@@ -28,7 +37,9 @@ async fn client_echo(c: &mut DuplexStream, f: &[u8], n: usize) {
         c.write_all(f).await.unwrap();
         let want = f.len() - 4;
         let mut got = 0;
-        while got < want { got += c.read(&mut buf[got..want]).await.unwrap(); }
+        while got < want {
+            got += c.read(&mut buf[got..want]).await.unwrap();
+        }
     }
 }
 
@@ -44,20 +55,44 @@ async fn main() {
     for _ in 0..conns {
         let (mut c, s) = tokio::io::duplex(4096);
         if which.starts_with("tungstenite") {
-            let cfg = (which == "tungstenite-small").then(|| { let mut c = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default(); c.read_buffer_size = 4096; c.write_buffer_size = 0; c });
+            let cfg = (which == "tungstenite-small").then(|| {
+                let mut c = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default();
+                c.read_buffer_size = 4096;
+                c.write_buffer_size = 0;
+                c
+            });
             tasks.push(tokio::spawn(async move {
                 use futures_util::{SinkExt, StreamExt};
-                let mut ws = tokio_tungstenite::WebSocketStream::from_raw_socket(s, tokio_tungstenite::tungstenite::protocol::Role::Server, cfg).await;
-                while let Some(Ok(m)) = ws.next().await { if m.is_text() { ws.send(m).await.unwrap(); } }
+                let mut ws = tokio_tungstenite::WebSocketStream::from_raw_socket(
+                    s,
+                    tokio_tungstenite::tungstenite::protocol::Role::Server,
+                    cfg,
+                )
+                .await;
+                while let Some(Ok(m)) = ws.next().await {
+                    if m.is_text() {
+                        ws.send(m).await.unwrap();
+                    }
+                }
             }));
         } else {
             tasks.push(tokio::spawn(async move {
-                let mut ws = fastwebsockets::WebSocket::after_handshake(s, fastwebsockets::Role::Server);
+                let mut ws =
+                    fastwebsockets::WebSocket::after_handshake(s, fastwebsockets::Role::Server);
                 ws.set_auto_close(true);
                 loop {
                     let Ok(fr) = ws.read_frame().await else { break };
-                    if fr.opcode == fastwebsockets::OpCode::Text { let p = fr.payload.to_vec(); ws.write_frame(fastwebsockets::Frame::text(fastwebsockets::Payload::Owned(p))).await.unwrap(); }
-                    if fr.opcode == fastwebsockets::OpCode::Close { break; }
+                    if fr.opcode == fastwebsockets::OpCode::Text {
+                        let p = fr.payload.to_vec();
+                        ws.write_frame(fastwebsockets::Frame::text(
+                            fastwebsockets::Payload::Owned(p),
+                        ))
+                        .await
+                        .unwrap();
+                    }
+                    if fr.opcode == fastwebsockets::OpCode::Close {
+                        break;
+                    }
                 }
             }));
         }
@@ -71,7 +106,11 @@ async fn main() {
     let duplex = LIVE.load(Ordering::Relaxed) - b2;
     drop(pairs);
     println!("{which}: {} bytes of heap per idle connection (after one echo; duplex pair alone {} B, task included)", (idle - duplex) / conns as isize, duplex / conns as isize);
-    if msgs > 0 { client_echo(&mut clients[0], &f, msgs).await; }
+    if msgs > 0 {
+        client_echo(&mut clients[0], &f, msgs).await;
+    }
     drop(clients);
-    for t in tasks { let _ = t.await; }
+    for t in tasks {
+        let _ = t.await;
+    }
 }

@@ -22,4 +22,8 @@ async fn returns_text(websocket: WebSocket) -> String {
 #[websocket("/ws4")]
 async fn no_socket(q: Option<String>) {}
 
+// A `WebSocket` belongs to a websocket route, not an HTTP one.
+#[get("/http")]
+async fn http_with_socket(websocket: WebSocket) {}
+
 fn main() {}
