@@ -629,15 +629,30 @@ mod live {
         let _ = stop.send(());
     }
 
-    /// One event, then a panic in the stream (a blocking iterator's `next`).
+    /// What the next `/panics` request waits for before its stream panics
+    /// (so its first event is sent and read first).
+    static PANIC_GATE: Mutex<Option<std::sync::mpsc::Receiver<()>>> = Mutex::new(None);
+
+    /// One event, then a panic in the stream (a blocking iterator's `next`,
+    /// once the test has read the event).
     #[get("/panics")]
-    async fn panics() -> EventSourceResponse<i64> {
+    async fn panics() -> Result<EventSourceResponse<i64>, HttpError> {
+        let gate = PANIC_GATE
+            .lock()
+            .unwrap()
+            .take()
+            .ok_or(HttpError::new(404, "no gate"))?;
         let mut n = 0;
-        EventSourceResponse::new(iterate_in_threadpool(std::iter::from_fn(move || {
-            n += 1;
-            assert!(n < 2, "the stream fails");
-            Some(n)
-        })))
+        Ok(EventSourceResponse::new(iterate_in_threadpool(
+            std::iter::from_fn(move || {
+                n += 1;
+                if n > 1 {
+                    let _ = gate.recv_timeout(Duration::from_secs(10));
+                    panic!("the stream fails");
+                }
+                Some(n)
+            }),
+        )))
     }
 
     #[tokio::test]
@@ -655,12 +670,15 @@ mod live {
             let _ = stopped.await;
         }));
         for _ in 0..2 {
+            let (go, gate) = std::sync::mpsc::channel();
+            *PANIC_GATE.lock().unwrap() = Some(gate);
             let mut conn = TcpStream::connect(addr).await.unwrap();
             conn.write_all(b"GET /panics HTTP/1.1\r\nhost: test\r\n\r\n")
                 .await
                 .unwrap();
             let mut seen = Vec::new();
             read_until(&mut conn, &mut seen, "data: 1\n\n").await;
+            go.send(()).unwrap();
             let mut rest = Vec::new();
             let closed =
                 tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut rest)).await;
