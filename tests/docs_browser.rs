@@ -3,21 +3,14 @@
 //! `node tests/browser/docs.mjs` drives Debian's headless chromium through
 //! playwright-core (every operation rendered, "Try it out" and "Execute" on
 //! `GET /` answering 200, the title in ReDoc, no request leaving the machine).
-//!
-//! Needs `node`, `/usr/bin/chromium` (or `$CHROMIUM`) and
-//! `tests/browser/node_modules`, which `.ci/browser-setup` installs. Without
-//! them the test says why and is skipped, unless `FASTRS_REQUIRE_BROWSER` is
-//! set (CI sets it), where a missing browser is a failure.
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+//! (How the script is run, and when it is skipped: `tests/support/browser.rs`.)
 
 use fastrs::prelude::*;
 use fastrs::security::{OAuth2PasswordBearer, OAuth2PasswordRequestForm};
 use fastrs::serde_json::{json, Value};
-use fastrs::server::{Config, Server};
+
+#[path = "support/browser.rs"]
+mod browser;
 
 fastrs::security_config!(TokenAuth: OAuth2PasswordBearerConfig, token_url = "auth/token");
 
@@ -47,29 +40,6 @@ async fn me(token: Depends<OAuth2PasswordBearer<TokenAuth>>) -> Result<Json<Valu
 /// The hello app plus an OAuth2 password login, for "Authorize".
 fn oauth2_app() -> App {
     hello::app().title("OAuth2 docs").route(login).route(me)
-}
-
-/// The whole browser run, start-up included, stops after this.
-const LIMIT: Duration = Duration::from_secs(180);
-
-/// Why the browser check cannot run here, if it cannot.
-fn missing(browser_dir: &Path) -> Option<String> {
-    let node = Command::new("node").arg("--version").output();
-    if !node.is_ok_and(|o| o.status.success()) {
-        return Some("`node` is not installed".into());
-    }
-    let chromium = chromium();
-    if !chromium.is_file() {
-        return Some(format!("{} is missing", chromium.display()));
-    }
-    if !browser_dir.join("node_modules/playwright-core").is_dir() {
-        return Some(format!("{}/node_modules is missing", browser_dir.display()));
-    }
-    None
-}
-
-fn chromium() -> PathBuf {
-    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
 #[test]
@@ -113,68 +83,20 @@ fn authorize_with_oauth2_password_flow_in_a_real_browser() {
 }
 
 fn run_browser_check(app: App, expect: Option<&str>, env: &[(&str, &str)]) {
-    let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if let Some(reason) = missing(&browser_dir) {
-        if std::env::var_os("FASTRS_REQUIRE_BROWSER").is_some() {
-            panic!("FASTRS_REQUIRE_BROWSER is set but {reason}: run .ci/browser-setup");
-        }
-        // Straight to stderr, past the test harness's capture, so it shows.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED docs_and_redoc_work_in_a_real_browser: {reason} \
-             (run .ci/browser-setup; FASTRS_REQUIRE_BROWSER=1 makes this a failure)"
-        );
+    let Some(browser::BrowserRun {
+        base,
+        status,
+        stdout,
+        stderr,
+    }) = browser::run(
+        "docs_and_redoc_work_in_a_real_browser",
+        app,
+        "docs.mjs",
+        env,
+    )
+    else {
         return;
-    }
-
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        ..Default::default()
     };
-    let server = rt
-        .block_on(Server::bind(app, config))
-        .expect("bind 127.0.0.1:0");
-    let base = format!("http://{}", server.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = rt.spawn(server.run_until(async {
-        let _ = stopped.await;
-    }));
-
-    let mut child = Command::new("node")
-        .arg(browser_dir.join("docs.mjs"))
-        .arg(&base)
-        .env("CHROMIUM", chromium())
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start node");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for node") {
-            break Some(status);
-        }
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let output = child.wait_with_output().expect("node's output");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-
-    let _ = stop.send(());
-    rt.block_on(serving).unwrap().unwrap();
-
-    let status = status.unwrap_or_else(|| panic!("the browser check took over {LIMIT:?}"));
     assert!(
         status.success(),
         "the browser check of {base}/docs and {base}/redoc failed ({status}):\n{stdout}\n{stderr}"
