@@ -1047,3 +1047,45 @@ async fn shutdown_does_not_wait_forever_for_a_client_that_never_answers_the_clos
         1001
     );
 }
+
+#[fastrs::get("/plain")]
+async fn plain_route() -> fastrs::Json<Value> {
+    fastrs::Json(json!({"plain": true}))
+}
+
+/// An app without a websocket route is served without hyper's upgrade
+/// support (`Serving::wants_upgrades`): a handshake is still routed as one
+/// and refused with uvicorn's 403, even on a path with an HTTP route, and the
+/// connection goes on serving plain requests.
+#[tokio::test]
+async fn an_app_without_websocket_routes_refuses_a_handshake_with_403() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = serve(App::new().route(plain_route), Config::default()).await;
+    match connect(server.addr, "/plain", &[]).await {
+        Err(tungstenite::Error::Http(r)) => assert_eq!(r.status(), 403),
+        other => panic!("expected a 403 refusal, got {other:?}"),
+    }
+    let mut tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    tcp.write_all(
+        b"GET /plain HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket\r\n\
+          sec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n\
+          GET /plain HTTP/1.1\r\nhost: x\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("{\"plain\":true}") {
+        let n = tokio::time::timeout(Duration::from_secs(30), tcp.read(&mut buf))
+            .await
+            .expect("an answer within 30 s")
+            .unwrap();
+        assert!(n > 0, "closed early: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&seen);
+    assert!(text.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{text}");
+    assert_eq!(text.matches("HTTP/1.1 200 OK\r\n").count(), 1, "{text}");
+    drop(tcp);
+    server.stop().await;
+}

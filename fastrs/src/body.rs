@@ -73,6 +73,7 @@ impl http_body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;
 
+    #[inline]
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -93,6 +94,7 @@ impl http_body::Body for Body {
         }
     }
 
+    #[inline]
     fn is_end_stream(&self) -> bool {
         match self {
             Body::Empty => true,
@@ -101,6 +103,7 @@ impl http_body::Body for Body {
         }
     }
 
+    #[inline]
     fn size_hint(&self) -> SizeHint {
         match self {
             Body::Empty => SizeHint::with_exact(0),

@@ -138,6 +138,11 @@ where
         self.wants_client
     }
 
+    /// Always: a layer may take a request's upgrade itself.
+    fn wants_upgrades(&self) -> bool {
+        true
+    }
+
     fn serve(&self, req: Request<Incoming>) -> LayeredFuture<S> {
         LayeredFuture {
             inner: self.service.clone().oneshot(req),

@@ -57,6 +57,7 @@ pub trait IntoResponse: Sized {
     /// [`TemporalResponse`](crate::TemporalResponse) merged in (what the
     /// route macros call). An error (`Err` of a `Result`) and an explicit
     /// [`Response`] are sent as they are, as FastAPI does.
+    #[inline]
     fn into_route_response(self, status: StatusCode, cx: &crate::RequestContext) -> Response {
         crate::temporal_response::merge(self.into_response_with_status(status), cx)
     }

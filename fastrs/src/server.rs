@@ -133,6 +133,8 @@ pub trait Serving: Clone + Send + Sync + 'static {
     type Future: Future<Output = http::Response<Self::Body>> + Send + 'static;
     /// Whether each request needs its client's address in its extensions.
     fn wants_client(&self) -> bool;
+    /// Whether connections must support HTTP/1.1 upgrades (websockets).
+    fn wants_upgrades(&self) -> bool;
     /// Starts answering `req`.
     fn serve(&self, req: Request<Incoming>) -> Self::Future;
 }
@@ -145,8 +147,14 @@ impl Serving for AppService {
         AppService::wants_client(self)
     }
 
+    fn wants_upgrades(&self) -> bool {
+        AppService::wants_upgrades(self)
+    }
+
+    #[inline]
     fn serve(&self, req: Request<Incoming>) -> crate::app::Handling {
-        self.handle(req.map(RequestBody::Incoming))
+        let (parts, body) = req.into_parts();
+        self.handle_parts(parts, RequestBody::Incoming(body))
     }
 }
 
@@ -384,6 +392,7 @@ impl<S: Serving> Server<S> {
         }
 
         let shared = Arc::new(Shared {
+            upgrades: service.wants_upgrades(),
             app: service,
             builder: connection_builder(&config),
             http1: http1_builder(),
@@ -592,6 +601,8 @@ fn http1_builder() -> http1::Builder {
 /// What every connection task shares.
 struct Shared<S> {
     app: S,
+    /// Serve HTTP/1 connections with upgrades (see [`Serving::wants_upgrades`]).
+    upgrades: bool,
     builder: auto::Builder<TokioExecutor>,
     http1: http1::Builder,
     first_byte_timeout: Duration,
@@ -667,7 +678,7 @@ async fn connection<S: Serving>(
         }
     };
 
-    let activity = Arc::new(Activity::new());
+    let activity = Arc::new(Activity::new(peer));
     let service = ConnService {
         app: shared.app.clone(),
         peer,
@@ -683,8 +694,23 @@ async fn connection<S: Serving>(
         // Plain HTTP/1 (every request a load balancer or browser sends
         // without TLS): hyper's HTTP/1 connection directly, without the
         // `auto` builder's rewinding reader in the way of every read.
-        Protocol::Http1 => {
+        // Upgrades cost every request a little: only for apps that take them.
+        Protocol::Http1 if shared.upgrades => {
             let conn = shared.http1.serve_connection(io, service).with_upgrades();
+            let head_timeout = Some(shared.header_read_timeout);
+            drive(
+                conn,
+                |c| c.graceful_shutdown(),
+                head_timeout,
+                shared,
+                &activity,
+                peer,
+                stop,
+            )
+            .await;
+        }
+        Protocol::Http1 => {
+            let conn = shared.http1.serve_connection(io, service);
             let head_timeout = Some(shared.header_read_timeout);
             drive(
                 conn,
@@ -916,6 +942,8 @@ fn log_connection_error(peer: SocketAddr, e: &(dyn std::error::Error + 'static))
 
 /// Requests in flight on one connection, and since when it has had none.
 struct Activity {
+    /// The connection's peer (the panic log names it).
+    peer: SocketAddr,
     start: Instant,
     in_flight: AtomicUsize,
     /// Set once the server is shutting down: HTTP/1 responses then carry
@@ -928,8 +956,9 @@ struct Activity {
 }
 
 impl Activity {
-    fn new() -> Self {
+    fn new(peer: SocketAddr) -> Self {
         Activity {
+            peer,
             start: Instant::now(),
             in_flight: AtomicUsize::new(0),
             closing: AtomicBool::new(false),
@@ -1050,7 +1079,7 @@ impl<S: Serving> hyper::service::Service<Request<Incoming>> for ConnService<S> {
     type Error = Infallible;
     type Future = ConnFuture<S::Future>;
 
-    fn call(&self, req: Request<Incoming>) -> Self::Future {
+    fn call(&self, mut req: Request<Incoming>) -> Self::Future {
         let in_flight = self.activity.begin();
         let req_is_http1 = req.version() < Version::HTTP_2;
         let log = self.access_log
@@ -1065,7 +1094,6 @@ impl<S: Serving> hyper::service::Service<Request<Incoming>> for ConnService<S> {
             };
         }
         let _entered = span.enter();
-        let mut req = req;
         // The client as the app and the access log see it: the peer, or
         // the address a trusted proxy forwarded (see `proxy_headers`).
         let mut client = None;
@@ -1095,14 +1123,12 @@ impl<S: Serving> hyper::service::Service<Request<Incoming>> for ConnService<S> {
                     });
             }
         }
-        let line = log.then(|| {
-            Box::new(AccessLine {
-                client,
-                method: req.method().clone(),
-                uri: req.uri().clone(),
-                version: req.version(),
-                start: Instant::now(),
-            })
+        let line = log.then(|| AccessLine {
+            client,
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            version: req.version(),
+            start: Instant::now(),
         });
         // An HTTP/1.1 upgrade: the way to its connection, for a websocket
         // route to take. hyper puts an `OnUpgrade` in the extensions of an
@@ -1124,13 +1150,14 @@ impl<S: Serving> hyper::service::Service<Request<Incoming>> for ConnService<S> {
         // only the started handler.
         let handling = std::panic::catch_unwind(AssertUnwindSafe(|| self.app.serve(req))).ok();
         drop(_entered);
+        // Nothing to box when no subscriber wants the span and the log is off.
+        let observed =
+            (line.is_some() || !span.is_disabled()).then(|| Box::new(Observed { span, line }));
         ConnFuture {
             handling,
             in_flight: Some(in_flight),
             http1: req_is_http1,
-            peer: self.peer,
-            line,
-            span,
+            observed,
         }
     }
 }
@@ -1145,10 +1172,18 @@ struct AccessLine {
     start: Instant,
 }
 
+/// A request's `request` span and access log line: kept (boxed) only when a
+/// subscriber wants the span or the log is on, so that the future hyper
+/// moves for every request stays small.
+struct Observed {
+    span: tracing::Span,
+    line: Option<AccessLine>,
+}
+
 pin_project_lite::pin_project! {
     /// One request on a connection: the app's future, a panic turned into a
     /// 500, the access log line, and the response body holding the
-    /// request's [`InFlight`]. No allocation of its own.
+    /// request's [`InFlight`]. No allocation of its own unless observed.
     struct ConnFuture<F> {
         // `None` when routing panicked.
         #[pin]
@@ -1156,9 +1191,7 @@ pin_project_lite::pin_project! {
         in_flight: Option<InFlight>,
         // HTTP/1.x: a response may carry `Connection: close`.
         http1: bool,
-        peer: SocketAddr,
-        line: Option<Box<AccessLine>>,
-        span: tracing::Span,
+        observed: Option<Box<Observed>>,
     }
 }
 
@@ -1171,29 +1204,38 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let _entered = this.span.enter();
+        let (span, line) = match this.observed.as_deref_mut() {
+            Some(Observed { span, line }) => (Some(&*span), Some(line)),
+            None => (None, None),
+        };
+        let _entered = span.map(tracing::Span::enter);
         let polled = match this.handling.as_pin_mut() {
             Some(h) => std::panic::catch_unwind(AssertUnwindSafe(|| h.poll(cx))),
             None => Err(Box::new("routing panicked") as Box<dyn std::any::Any + Send>),
         };
-        let response = match polled {
+        let in_flight = this
+            .in_flight
+            .as_ref()
+            .expect("ConnFuture polled after completion");
+        let peer = in_flight.0.peer;
+        let mut response = match polled {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(r)) => r,
             Err(_) => {
-                tracing::error!(target: LOG, peer = %this.peer, "request handling panicked; answered 500");
+                tracing::error!(target: LOG, peer = %peer, "request handling panicked; answered 500");
                 HttpError::new(500, "Internal Server Error")
                     .into_response()
                     .map(B::from)
             }
         };
-        if let Some(line) = this.line.take() {
+        if let Some(line) = line.and_then(Option::take) {
             let target = line.uri.path_and_query().map_or("/", |p| p.as_str());
             let status = response.status().as_u16();
             // uvicorn's `host:port`, an IPv6 host without brackets.
-            let peer_ip = this.peer.ip();
+            let peer_ip = peer.ip();
             let (host, port): (&dyn std::fmt::Display, u16) = match &line.client {
                 Some(c) => (&c.host, c.port),
-                None => (&peer_ip, this.peer.port()),
+                None => (&peer_ip, peer.port()),
             };
             tracing::info!(
                 target: crate::logging::ACCESS_TARGET,
@@ -1208,7 +1250,6 @@ where
             .in_flight
             .take()
             .expect("ConnFuture polled after completion");
-        let mut response = response;
         if *this.http1 && in_flight.0.closing.load(Ordering::Relaxed) {
             // Shutting down: the client learns not to send another request here.
             response.headers_mut().insert(

@@ -231,10 +231,12 @@ async fn collect_within(
     mut body: RequestBody,
     max: usize,
     idle: Duration,
+    received: Option<Bytes>,
 ) -> Result<Bytes, BodyError> {
-    let mut first: Option<Bytes> = None;
+    // `received`: the first frame's data, already read (see `read_limited`).
+    let mut total = received.as_ref().map_or(0, Bytes::len);
+    let mut first: Option<Bytes> = received;
     let mut joined: Vec<u8> = Vec::new();
-    let mut total = 0usize;
     while let Some(frame) = next_frame(&mut body, idle)
         .await
         .map_err(|()| BodyError::Stalled)?
@@ -932,9 +934,32 @@ pub(crate) async fn read_limited(
             Ok(b)
         };
     }
-    // Boxed: a body that is still arriving costs one small allocation, and
-    // every JSON route's future stays within the allocator's fast sizes.
-    let mut collecting = Box::pin(collect_within(body, max_size, chunk_timeout));
+    // A small body has usually arrived with its head: its one frame, then
+    // its end, read in place without a timer or an allocation.
+    let mut body = body;
+    let polled = std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(http_body::Body::poll_frame(
+            std::pin::Pin::new(&mut body),
+            cx,
+        ))
+    })
+    .await;
+    let received = match polled {
+        std::task::Poll::Ready(None) => return Ok(Bytes::new()),
+        std::task::Poll::Ready(Some(Err(_))) => {
+            return Err(HttpError::new(400, "There was an error reading the body"))
+        }
+        std::task::Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+            Ok(data) if data.len() > max_size => return Err(too_large()),
+            Ok(data) if http_body::Body::is_end_stream(&body) => return Ok(data),
+            Ok(data) => Some(data),
+            Err(_) => None, // trailers first: the collector reads on
+        },
+        std::task::Poll::Pending => None,
+    };
+    // The rest is still arriving. Boxed: that costs one small allocation,
+    // and every JSON route's future stays within the allocator's fast sizes.
+    let mut collecting = Box::pin(collect_within(body, max_size, chunk_timeout, received));
     // A small body has often arrived with its head: then no timer is set.
     let first = std::future::poll_fn(|cx| {
         std::task::Poll::Ready(std::future::Future::poll(collecting.as_mut(), cx))

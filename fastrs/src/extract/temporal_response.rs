@@ -138,14 +138,22 @@ impl TemporalResponse {
 /// its headers are added after the response's own. What the route macros
 /// call through [`IntoResponse::into_route_response`](crate::IntoResponse::into_route_response);
 /// a hand-written route calls it itself.
+#[inline]
 pub fn merge(mut response: Response, cx: &RequestContext) -> Response {
-    let Some(t) = cx.cache().get::<TemporalResponse>() else {
-        return response;
-    };
+    // Inlined: a route that took no temporal response pays one check, and
+    // its response is not moved through a call.
+    if let Some(t) = cx.cache().get::<TemporalResponse>() {
+        apply(&mut response, t);
+    }
+    response
+}
+
+/// Sets a temporal response's status and headers on `response`.
+fn apply(response: &mut Response, t: &TemporalResponse) {
     let Temporal { status, headers } =
         std::mem::take(&mut *t.0.lock().unwrap_or_else(|e| e.into_inner()));
     if let Some(s) = status {
-        crate::response::set_status(&mut response, s);
+        crate::response::set_status(response, s);
     }
     let mut last = None;
     for (name, value) in headers {
@@ -156,7 +164,6 @@ pub fn merge(mut response: Response, cx: &RequestContext) -> Response {
             response.headers_mut().append(n.clone(), value);
         }
     }
-    response
 }
 
 impl Extract<TemporalResponse> for TemporalResponse {
