@@ -628,7 +628,7 @@ enum Protocol {
     Undecided,
     /// The whole HTTP/2 preface, HTTP/2 being off: refused
     /// ([`no_http2::refuse`]). A part of it is served as HTTP/1, whose
-    /// parser closes the connection if the rest is the preface.
+    /// parser answers `PRI * HTTP/2.0` with a 400.
     #[cfg(not(feature = "http2"))]
     Http2,
 }

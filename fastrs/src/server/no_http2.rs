@@ -132,6 +132,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_preface_in_two_pieces_is_closed_not_left_hanging() {
+        let addr = start().await;
+        let mut conn = TcpStream::connect(addr).await.unwrap();
+        // If the server peeks before the rest arrives, the connection goes
+        // to hyper's HTTP/1 parser: a 400 for the request line
+        // `PRI * HTTP/2.0` (or, when it has read the whole preface, a close
+        // without an answer); if after, it is refused as above. Either way
+        // it closes.
+        conn.write_all(&H2_PREFACE[..16]).await.unwrap();
+        tokio::task::yield_now().await;
+        conn.write_all(&H2_PREFACE[16..]).await.unwrap();
+        let got = read_all(&mut conn).await;
+        assert!(
+            got.starts_with(b"HTTP/1.1 400 Bad Request\r\n")
+                || got.is_empty()
+                || got == super::refusal(),
+            "{:?}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+
+    #[tokio::test]
     async fn http1_is_served_beside_it() {
         let addr = start().await;
         let mut conn = TcpStream::connect(addr).await.unwrap();
