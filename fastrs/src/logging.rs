@@ -14,11 +14,21 @@
 //! tracing-subscriber's `fmt` subscriber with uvicorn's line format (the
 //! level, a colon, padded to ten columns, then the message), the access log
 //! (target `fastrs::access`) on standard output and everything else on
-//! standard error, as uvicorn does, filtered by `RUST_LOG`
-//! (tracing-subscriber's `EnvFilter` syntax, default `info`):
+//! standard error, as uvicorn does, filtered by `RUST_LOG` (default `info`):
 //!
 //! - `RUST_LOG=warn` or `RUST_LOG=info,fastrs::access=off`: no access log;
 //! - `RUST_LOG=debug`: fastrs's connection-level messages too.
+//!
+//! `RUST_LOG` is a comma-separated list of directives, each a level (`off`,
+//! `error`, `warn`, `info`, `debug`, `trace`: the level of every target not
+//! named) or `target=level` (a target and the targets under it, e.g.
+//! `fastrs::access=off` or `my_app=debug`); a bare target means all its
+//! levels. This is tracing-subscriber's [`Targets`] syntax, the common part
+//! of `EnvFilter`'s: `EnvFilter`'s span and field filters
+//! (`target[span{field=value}]=level`) need the regex engine, which fastrs
+//! does not link into every app for them; the cargo feature `env-filter`
+//! turns `EnvFilter` and its whole syntax back on. A `RUST_LOG` that does not
+//! parse is reported on standard error and `info` is used instead.
 //!
 //! A program that installs its own subscriber before calling `serve` keeps
 //! it: `install_default` then does nothing. [`crate::server::Config::access_log`]
@@ -28,10 +38,15 @@ use std::fmt;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
+#[cfg(not(feature = "env-filter"))]
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+#[cfg(feature = "env-filter")]
 use tracing_subscriber::EnvFilter;
 
 /// The target of the access log lines (one per request, at INFO).
@@ -53,16 +68,46 @@ pub fn install_default() -> bool {
     if tracing::dispatcher::has_been_set() {
         return false;
     }
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = filter_from_env(std::env::var("RUST_LOG").ok());
     let writer = std::io::stdout
         .with_filter(|m: &tracing::Metadata<'_>| m.target() == ACCESS_TARGET)
         .or_else(std::io::stderr);
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let output = tracing_subscriber::fmt::layer()
         .event_format(UvicornFormat)
-        .with_writer(writer)
+        .with_writer(writer);
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(output)
         .try_init()
         .is_ok()
+}
+
+/// The filter `RUST_LOG` asks for (`info` when it is unset, empty or does
+/// not parse; the latter said on standard error).
+#[cfg(not(feature = "env-filter"))]
+fn filter_from_env(rust_log: Option<String>) -> Targets {
+    rust_log
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| {
+            v.parse::<Targets>()
+                .inspect_err(|e| eprintln!("RUST_LOG={v:?} ignored ({e}); logging at info"))
+                .ok()
+        })
+        .unwrap_or_else(|| Targets::new().with_default(Level::INFO))
+}
+
+/// The filter `RUST_LOG` asks for (`info` when it is unset, empty or does
+/// not parse; the latter said on standard error).
+#[cfg(feature = "env-filter")]
+fn filter_from_env(rust_log: Option<String>) -> EnvFilter {
+    rust_log
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| {
+            EnvFilter::try_new(&v)
+                .inspect_err(|e| eprintln!("RUST_LOG={v:?} ignored ({e}); logging at info"))
+                .ok()
+        })
+        .unwrap_or_else(|| EnvFilter::new("info"))
 }
 
 /// uvicorn's line format: `LEVEL:` padded to ten columns, then the message
@@ -202,5 +247,46 @@ pub fn status_phrase(code: u16) -> &'static str {
         510 => "Not Extended",
         511 => "Network Authentication Required",
         _ => "",
+    }
+}
+
+#[cfg(all(test, not(feature = "env-filter")))]
+mod tests {
+    use super::*;
+
+    fn filter(rust_log: Option<&str>) -> Targets {
+        filter_from_env(rust_log.map(str::to_owned))
+    }
+
+    #[test]
+    fn info_when_rust_log_is_unset_empty_or_invalid() {
+        for f in [filter(None), filter(Some("")), filter(Some("fastrs=loud"))] {
+            assert!(f.would_enable("fastrs::access", &Level::INFO));
+            assert!(f.would_enable("my_app", &Level::WARN));
+            assert!(!f.would_enable("fastrs::server", &Level::DEBUG));
+        }
+    }
+
+    #[test]
+    fn rust_log_directives() {
+        let f = filter(Some("info,fastrs::access=off"));
+        assert!(!f.would_enable(ACCESS_TARGET, &Level::INFO));
+        assert!(!f.would_enable(ACCESS_TARGET, &Level::ERROR));
+        assert!(f.would_enable("fastrs::server", &Level::INFO));
+
+        let f = filter(Some("warn,fastrs::access=info"));
+        assert!(f.would_enable(ACCESS_TARGET, &Level::INFO));
+        assert!(!f.would_enable("fastrs::server", &Level::INFO));
+        assert!(f.would_enable("fastrs::server", &Level::WARN));
+
+        let f = filter(Some("debug"));
+        assert!(f.would_enable("fastrs::server", &Level::DEBUG));
+        assert!(!f.would_enable("fastrs::server", &Level::TRACE));
+
+        // A target covers the targets under it; the default is off when
+        // only targets are named.
+        let f = filter(Some("my_app=trace"));
+        assert!(f.would_enable("my_app::db", &Level::TRACE));
+        assert!(!f.would_enable("fastrs::access", &Level::ERROR));
     }
 }

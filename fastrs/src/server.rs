@@ -6,9 +6,12 @@
 //! HTTP correctly but leaves policy to its caller, and an unconfigured hyper
 //! server waits forever for a client that connects and sends nothing, or that
 //! sends half a header and stalls. So [`serve`] speaks HTTP/1.1 with
-//! keep-alive and HTTP/2 (prior knowledge, h2c) on one port (the first bytes
-//! of a connection pick hyper's HTTP/1 connection, or hyper-util's `auto`
-//! builder when they may be HTTP/2's preface), and by default: cuts off a
+//! keep-alive and, with the cargo feature `http2`, HTTP/2 (prior knowledge,
+//! h2c) on the same port (the first bytes of a connection pick hyper's
+//! HTTP/1 connection, or hyper-util's `auto` builder when they may be
+//! HTTP/2's preface; without the feature, a connection opening with HTTP/2's
+//! preface is answered with HTTP/2's own refusal, a GOAWAY with the error
+//! `HTTP_1_1_REQUIRED`, and closed), and by default: cuts off a
 //! client whose request head takes longer than 5 s to arrive (counted from
 //! when the server starts waiting for it, one timer per connection rather
 //! than one per request); closes a connection that sends no byte at
@@ -44,7 +47,10 @@ use std::time::{Duration, Instant};
 use http::{Request, Version};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
+#[cfg(feature = "http2")]
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+#[cfg(feature = "http2")]
 use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
@@ -58,6 +64,9 @@ use crate::response::IntoResponse;
 use crate::websockets::{IoSource, Session, Upgrade, WebSocketConfig};
 
 const LOG: &str = "fastrs::server";
+
+#[cfg(not(feature = "http2"))]
+mod no_http2;
 
 /// Serves `app` on HOST:PORT from the environment (default 127.0.0.1:8000)
 /// until Ctrl-C or SIGTERM.
@@ -394,6 +403,7 @@ impl<S: Serving> Server<S> {
         let shared = Arc::new(Shared {
             upgrades: service.wants_upgrades(),
             app: service,
+            #[cfg(feature = "http2")]
             builder: connection_builder(&config),
             http1: http1_builder(),
             first_byte_timeout: config.first_byte_timeout,
@@ -579,6 +589,7 @@ fn reap(done: Result<(), JoinError>) {
     }
 }
 
+#[cfg(feature = "http2")]
 fn connection_builder(config: &Config) -> auto::Builder<TokioExecutor> {
     let mut b = auto::Builder::new(TokioExecutor::new());
     b.http1()
@@ -603,6 +614,7 @@ struct Shared<S> {
     app: S,
     /// Serve HTTP/1 connections with upgrades (see [`Serving::wants_upgrades`]).
     upgrades: bool,
+    #[cfg(feature = "http2")]
     builder: auto::Builder<TokioExecutor>,
     http1: http1::Builder,
     first_byte_timeout: Duration,
@@ -623,15 +635,25 @@ enum Protocol {
     Http1,
     /// The whole HTTP/2 preface, or a part of it: served by hyper-util's
     /// `auto` builder, which reads on until it can tell.
+    #[cfg(feature = "http2")]
     Undecided,
+    /// The whole HTTP/2 preface, HTTP/2 being off: refused
+    /// ([`no_http2::refuse`]). A part of it is served as HTTP/1, whose
+    /// parser answers `PRI * HTTP/2.0` with a 400.
+    #[cfg(not(feature = "http2"))]
+    Http2,
 }
 
 fn sniff(first: &[u8]) -> Protocol {
+    #[cfg(feature = "http2")]
     if H2_PREFACE.starts_with(first) {
-        Protocol::Undecided
-    } else {
-        Protocol::Http1
+        return Protocol::Undecided;
     }
+    #[cfg(not(feature = "http2"))]
+    if first == H2_PREFACE {
+        return Protocol::Http2;
+    }
+    Protocol::Http1
 }
 
 /// Serves one accepted connection to its end; never fails, logs instead.
@@ -723,6 +745,11 @@ async fn connection<S: Serving>(
             )
             .await;
         }
+        #[cfg(not(feature = "http2"))]
+        Protocol::Http2 => {
+            no_http2::refuse(io.into_inner(), peer, shared.header_read_timeout).await;
+        }
+        #[cfg(feature = "http2")]
         Protocol::Undecided => {
             let conn = shared.builder.serve_connection_with_upgrades(io, service);
             drive(

@@ -31,6 +31,7 @@
 // unused; it is kept compiled rather than split behind more `cfg`s.
 #![cfg_attr(not(any(feature = "swagger-ui", feature = "redoc")), allow(dead_code))]
 
+#[cfg(any(feature = "swagger-ui", feature = "redoc"))]
 use std::sync::OnceLock;
 
 use bytes::Bytes;
@@ -343,12 +344,17 @@ fn page_response(page: Bytes) -> Response {
     r
 }
 
-/// One served file, kept in memory plain and, for text, gzip-compressed.
+/// One served file, kept in memory plain and, when vendored compressed
+/// (the text files), gzip-compressed too.
+///
+/// Every text asset is vendored gzip-compressed, so no gzip encoder is
+/// needed here: none is linked into an app's binary for the docs pages
+/// (deflate's code is linked only with the gzip middleware).
 struct Asset {
     content_type: &'static str,
     plain: Bytes,
-    /// The gzip form: ready, or compressed at the first request asking for it.
-    gzip: OnceLock<Option<Bytes>>,
+    /// The vendored gzip form, served to clients that accept gzip.
+    gzip: Option<Bytes>,
     etag: HeaderValue,
 }
 
@@ -356,30 +362,12 @@ impl Asset {
     fn new(content_type: &'static str, plain: Bytes, gzip: Option<Bytes>, crc: u32) -> Self {
         let etag = HeaderValue::try_from(format!("\"{crc:08x}-{:x}\"", plain.len()))
             .expect("an ASCII ETag");
-        let cell = OnceLock::new();
-        if gzip.is_some() || !content_type.starts_with("text/") {
-            let _ = cell.set(gzip);
-        }
         Asset {
             content_type,
             plain,
-            gzip: cell,
+            gzip,
             etag,
         }
-    }
-
-    fn gzip(&self) -> Option<&Bytes> {
-        self.gzip
-            .get_or_init(|| {
-                use std::io::Write;
-                let mut enc = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(self.plain.len() / 3),
-                    flate2::Compression::default(),
-                );
-                enc.write_all(&self.plain).ok()?;
-                enc.finish().ok().map(Bytes::from)
-            })
-            .as_ref()
     }
 
     fn respond(&self, headers: &HeaderMap) -> Response {
@@ -389,7 +377,7 @@ impl Asset {
             r
         } else {
             let gzip = if accepts_gzip(headers) {
-                self.gzip()
+                self.gzip.as_ref()
             } else {
                 None
             };
